@@ -1,0 +1,334 @@
+/**
+ * Typed errors. Every error the client raises is a {@link NatsError}; catch the subclasses for
+ * the conditions you handle.
+ *
+ * @module
+ */
+
+/**
+ * Base class of every error this client raises.
+ *
+ * @example
+ * ```ts
+ * import { NatsError } from "./errors.ts";
+ * try {
+ *   throw new NatsError("something failed");
+ * } catch (err) {
+ *   console.log(err instanceof NatsError);
+ * }
+ * ```
+ */
+export class NatsError extends Error {
+  /** Creates the error; `options.cause` carries an underlying error. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * An operation did not complete in time (request, flush, connect).
+ *
+ * @example
+ * ```ts
+ * import { TimeoutError } from "./errors.ts";
+ * const err = new TimeoutError("request", 1000);
+ * console.log(err.timeout);
+ * ```
+ */
+export class TimeoutError extends NatsError {
+  /** What timed out ("request", "flush", "connect", …). */
+  readonly operation: string;
+  /** The timeout in milliseconds. */
+  readonly timeout: number;
+  /** Creates the error for `operation` after `timeout` ms. */
+  constructor(operation: string, timeout: number, options?: ErrorOptions) {
+    super(`${operation} timed out after ${timeout} ms`, options);
+    this.operation = operation;
+    this.timeout = timeout;
+  }
+}
+
+/**
+ * A request found nobody subscribed to its subject (the server answered with status 503).
+ *
+ * @example
+ * ```ts
+ * import { NoRespondersError } from "./errors.ts";
+ * console.log(new NoRespondersError("svc.echo").subject);
+ * ```
+ */
+export class NoRespondersError extends NatsError {
+  /** The request subject that has no responders. */
+  readonly subject: string;
+  /** Creates the error for `subject`. */
+  constructor(subject: string, options?: ErrorOptions) {
+    super(`no responders for '${subject}'`, options);
+    this.subject = subject;
+  }
+}
+
+/**
+ * The connection is closed, so the operation cannot run.
+ *
+ * @example
+ * ```ts
+ * import { ClosedConnectionError } from "./errors.ts";
+ * console.log(new ClosedConnectionError().message);
+ * ```
+ */
+export class ClosedConnectionError extends NatsError {
+  /** Creates the error. */
+  constructor(options?: ErrorOptions) {
+    super("connection closed", options);
+  }
+}
+
+/**
+ * The connection (or subscription) is draining and refuses new work.
+ *
+ * @example
+ * ```ts
+ * import { DrainingConnectionError } from "./errors.ts";
+ * console.log(new DrainingConnectionError().message);
+ * ```
+ */
+export class DrainingConnectionError extends NatsError {
+  /** Creates the error. */
+  constructor(options?: ErrorOptions) {
+    super("connection draining", options);
+  }
+}
+
+/**
+ * The server sent bytes that break the protocol, or sent an error that ends the connection.
+ *
+ * @example
+ * ```ts
+ * import { ProtocolError } from "./errors.ts";
+ * console.log(new ProtocolError("unknown protocol operation").reason);
+ * ```
+ */
+export class ProtocolError extends NatsError {
+  /** Why the protocol failed. */
+  readonly reason: string;
+  /** Creates the error with `reason`. */
+  constructor(reason: string, options?: ErrorOptions) {
+    super(`protocol error: ${reason}`, options);
+    this.reason = reason;
+  }
+}
+
+/**
+ * The server could not be reached or the connection was lost.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionError } from "./errors.ts";
+ * console.log(new ConnectionError("connection refused").message);
+ * ```
+ */
+export class ConnectionError extends NatsError {}
+
+/**
+ * The server refused the credentials (`Authorization Violation`, `Authentication Timeout`).
+ *
+ * @example
+ * ```ts
+ * import { AuthorizationError } from "./errors.ts";
+ * console.log(new AuthorizationError("Authorization Violation").message);
+ * ```
+ */
+export class AuthorizationError extends NatsError {}
+
+/**
+ * The user's (or account's) credentials expired or were revoked.
+ *
+ * @example
+ * ```ts
+ * import { UserAuthenticationExpiredError } from "./errors.ts";
+ * console.log(new UserAuthenticationExpiredError("User Authentication Expired").name);
+ * ```
+ */
+export class UserAuthenticationExpiredError extends NatsError {}
+
+/**
+ * The server denied a publish or a subscription.
+ *
+ * @example
+ * ```ts
+ * import { PermissionViolationError } from "./errors.ts";
+ * const err = new PermissionViolationError("publish", "secret.x");
+ * console.log(err.operation, err.subject);
+ * ```
+ */
+export class PermissionViolationError extends NatsError {
+  /** `"publish"` or `"subscription"`. */
+  readonly operation: "publish" | "subscription";
+  /** The subject that was denied. */
+  readonly subject: string;
+  /** The queue group of a denied subscription, if any. */
+  readonly queue: string | undefined;
+  /** Creates the error for `operation` on `subject` (and `queue`). */
+  constructor(operation: "publish" | "subscription", subject: string, queue?: string, options?: ErrorOptions) {
+    super(
+      `permissions violation for ${operation} to '${subject}'${queue ? ` using queue '${queue}'` : ""}`,
+      options,
+    );
+    this.operation = operation;
+    this.subject = subject;
+    this.queue = queue;
+  }
+}
+
+/**
+ * A subject, queue group or inbox prefix is not valid. Raised before anything is sent.
+ *
+ * @example
+ * ```ts
+ * import { InvalidSubjectError } from "./errors.ts";
+ * console.log(new InvalidSubjectError("a..b", "empty token").message);
+ * ```
+ */
+export class InvalidSubjectError extends NatsError {
+  /** The rejected value. */
+  readonly subject: string;
+  /** Creates the error for `subject`, saying why. */
+  constructor(subject: string, why: string, kind = "subject", options?: ErrorOptions) {
+    super(`invalid ${kind} '${subject}': ${why}`, options);
+    this.subject = subject;
+  }
+}
+
+/**
+ * An argument or option has a value the client cannot use.
+ *
+ * @example
+ * ```ts
+ * import { InvalidArgumentError } from "./errors.ts";
+ * console.log(new InvalidArgumentError("max must be positive").message);
+ * ```
+ */
+export class InvalidArgumentError extends NatsError {}
+
+/**
+ * A message is larger than the server's `max_payload`. Raised before anything is sent.
+ *
+ * @example
+ * ```ts
+ * import { MaxPayloadExceededError } from "./errors.ts";
+ * const err = new MaxPayloadExceededError(2_000_000, 1_048_576);
+ * console.log(err.size > err.max);
+ * ```
+ */
+export class MaxPayloadExceededError extends NatsError {
+  /** Size of headers plus payload, in bytes. */
+  readonly size: number;
+  /** The server's limit, in bytes. */
+  readonly max: number;
+  /** Creates the error for a message of `size` bytes over `max`. */
+  constructor(size: number, max: number, options?: ErrorOptions) {
+    super(`message of ${size} bytes exceeds the server's max_payload of ${max} bytes`, options);
+    this.size = size;
+    this.max = max;
+  }
+}
+
+/**
+ * The outbound buffer (or, while disconnected, the reconnect buffer) is full. Nothing of the
+ * rejected message was buffered; await `nc.writable()` or `nc.flush()` and publish again.
+ *
+ * @example
+ * ```ts
+ * import { OutboundBufferFullError } from "./errors.ts";
+ * console.log(new OutboundBufferFullError(8, 16).limit);
+ * ```
+ */
+export class OutboundBufferFullError extends NatsError {
+  /** Bytes the rejected frame needed. */
+  readonly size: number;
+  /** The buffer limit in bytes. */
+  readonly limit: number;
+  /** Creates the error for a frame of `size` bytes against `limit`. */
+  constructor(size: number, limit: number, options?: ErrorOptions) {
+    super(`outbound buffer full: ${size} more bytes would exceed the limit of ${limit} bytes`, options);
+    this.size = size;
+    this.limit = limit;
+  }
+}
+
+/**
+ * An operation is not allowed in the current state (e.g. iterating a callback subscription).
+ *
+ * @example
+ * ```ts
+ * import { InvalidOperationError } from "./errors.ts";
+ * console.log(new InvalidOperationError("subscription has a callback").message);
+ * ```
+ */
+export class InvalidOperationError extends NatsError {}
+
+/**
+ * The server reported an error that no other class describes; `serverMessage` has its text.
+ *
+ * @example
+ * ```ts
+ * import { ServerError } from "./errors.ts";
+ * console.log(new ServerError("maximum subscriptions exceeded").serverMessage);
+ * ```
+ */
+export class ServerError extends NatsError {
+  /** The text of the server's `-ERR`, without quotes. */
+  readonly serverMessage: string;
+  /** Creates the error from the server's text. */
+  constructor(serverMessage: string, options?: ErrorOptions) {
+    super(`server error: ${serverMessage}`, options);
+    this.serverMessage = serverMessage;
+  }
+}
+
+/**
+ * Maps the text of a server `-ERR` to a typed error.
+ *
+ * @example
+ * ```ts
+ * import { errorFromServer, PermissionViolationError } from "./errors.ts";
+ * const err = errorFromServer("'Permissions Violation for Publish to \"a.b\"'");
+ * console.log(err instanceof PermissionViolationError);
+ * ```
+ */
+export function errorFromServer(text: string): NatsError {
+  const msg = text.replace(/^'+|'+$/g, "").trim();
+  const lower = msg.toLowerCase();
+  if (lower.startsWith("permissions violation")) {
+    const m = /for (publish|subscription) to "([^"]*)"(?: using queue "([^"]*)")?/i.exec(msg);
+    if (m) {
+      const op = m[1].toLowerCase() === "publish" ? "publish" : "subscription";
+      return new PermissionViolationError(op, m[2], m[3]);
+    }
+  }
+  if (lower.includes("authorization violation") || lower.includes("authentication timeout")) {
+    return new AuthorizationError(msg);
+  }
+  if (
+    lower.includes("user authentication expired") || lower.includes("account authentication expired") ||
+    lower.includes("authentication revoked")
+  ) {
+    return new UserAuthenticationExpiredError(msg);
+  }
+  if (lower.includes("stale connection")) return new ConnectionError(msg);
+  if (
+    lower.includes("maximum payload violation") || lower.includes("unknown protocol operation") ||
+    lower.includes("invalid client protocol") || lower.includes("maximum control line exceeded") ||
+    lower.includes("requires headers support") || lower.includes("parser error")
+  ) {
+    return new ProtocolError(msg);
+  }
+  return new ServerError(msg);
+}
+
+/** True for server errors after which the server keeps the connection open. */
+export function isRecoverableServerError(err: NatsError): boolean {
+  return err instanceof PermissionViolationError ||
+    (err instanceof ServerError && /invalid (publish )?subject|maximum subscriptions exceeded/i.test(err.serverMessage));
+}

@@ -1,0 +1,194 @@
+/**
+ * The public connection.
+ *
+ * @module
+ */
+import { Connection, type Stats } from "./connection/connection.ts";
+import type { ServerInfo } from "./connection/info.ts";
+import { type Payload, payloadBytes } from "./encoding.ts";
+import { ClosedConnectionError, type NatsError } from "./errors.ts";
+import type { MsgHdrs, MsgHdrsImpl } from "./headers.ts";
+import type { Msg, RespondOptions } from "./msg.ts";
+import { type ConnectionOptions, resolveOptions } from "./options.ts";
+import { requestMany, type RequestManyOptions, RequestMux, type RequestOptions, requestOwnInbox } from "./request.ts";
+import type { Status } from "./status.ts";
+import type { Subscription, SubscriptionOptions } from "./subscription.ts";
+import type { Dialer } from "./transport/transport.ts";
+import { checkInboxPrefix, publishSubjectBytes } from "./validate.ts";
+
+/** Options for `publish()`. */
+export interface PublishOptions {
+  /** Reply subject for the receiver to answer on. */
+  reply?: string;
+  /** Headers to send. */
+  headers?: MsgHdrs;
+}
+
+/**
+ * A connection to a NATS server (or cluster). Create one with `connect()`.
+ *
+ * @example
+ * ```ts ignore
+ * import { connect } from "@natsw/natsw";
+ * await using nc = await connect({ servers: "127.0.0.1:4222" });
+ * nc.subscribe("hello", { callback: (_err, m) => console.log(m.string()) });
+ * nc.publish("hello", "world");
+ * await nc.flush();
+ * ```
+ */
+export class NatsConnection implements AsyncDisposable {
+  readonly #conn: Connection;
+  readonly #mux: RequestMux;
+
+  private constructor(conn: Connection) {
+    this.#conn = conn;
+    this.#mux = new RequestMux(conn);
+    conn.responder = this;
+    conn.onClose = (err) => this.#mux.failAll(err);
+  }
+
+  /**
+   * Connects with `dial` (a transport for the runtime). Prefer the `connect()` of the entry point
+   * you import, which supplies the transport.
+   */
+  static async connect(options: ConnectionOptions, dial: Dialer): Promise<NatsConnection> {
+    const resolved = resolveOptions(options);
+    checkInboxPrefix(resolved.inboxPrefix);
+    const conn = new Connection(resolved, dial);
+    const nc = new NatsConnection(conn);
+    await conn.start();
+    return nc;
+  }
+
+  /** The INFO of the server connected to (updated as the server sends more). */
+  get info(): ServerInfo | undefined {
+    return this.#conn.info;
+  }
+
+  /**
+   * Publishes `payload` (bytes, or a string sent as UTF-8) to `subject`. Returns at once; the
+   * bytes are written in the background (use `flush()` to wait for the server).
+   * Throws `InvalidSubjectError`, `MaxPayloadExceededError`, `OutboundBufferFullError`,
+   * `ClosedConnectionError` or `DrainingConnectionError`; nothing is sent when it throws.
+   */
+  publish(subject: string, payload?: Payload, options?: PublishOptions): void {
+    this.#conn.publishBytes(
+      publishSubjectBytes(subject),
+      options?.reply ? publishSubjectBytes(options.reply) : undefined,
+      options?.headers ? (options.headers as MsgHdrsImpl).encode() : undefined,
+      payloadBytes(payload),
+    );
+  }
+
+  /** Publishes a message object (subject, data, reply, headers), e.g. one received. */
+  publishMessage(msg: Pick<Msg, "subject" | "data"> & Partial<Pick<Msg, "reply" | "headers">>): void {
+    this.publish(msg.subject, msg.data, { reply: msg.reply, headers: msg.headers });
+  }
+
+  /** Answers `msg` on its reply subject; false when it has none. */
+  respondMessage(msg: Msg, payload?: Payload, options?: RespondOptions): boolean {
+    return msg.respond(payload, options);
+  }
+
+  /** Subscribes to `subject` (wildcards allowed). */
+  subscribe(subject: string, options?: SubscriptionOptions): Subscription {
+    return this.#conn.subscribe(subject, options);
+  }
+
+  /**
+   * Sends a request and resolves with the first reply. Rejects with `NoRespondersError` when
+   * nobody listens on `subject`, `TimeoutError` when no reply comes in time.
+   */
+  request(subject: string, payload?: Payload, options: RequestOptions = {}): Promise<Msg> {
+    if (this.#conn.isClosed) return Promise.reject(new ClosedConnectionError());
+    if (options.noMux || options.reply) return requestOwnInbox(this.#conn, subject, payload, options);
+    return this.#mux.request(subject, payload, options);
+  }
+
+  /**
+   * Sends a request and yields every reply until `maxMessages`, `maxWait`, a `stall` or a
+   * `sentinel` ends it.
+   */
+  requestMany(subject: string, payload?: Payload, options: RequestManyOptions = {}): Promise<AsyncIterable<Msg>> {
+    try {
+      return Promise.resolve(requestMany(this.#conn, subject, payload, options));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Resolves once the server has processed everything sent before (a PING/PONG round trip). */
+  flush(): Promise<void> {
+    return this.#conn.flush();
+  }
+
+  /** Resolves once the outbound buffer is at most half full: await it in long publish loops. */
+  writable(): Promise<void> {
+    return this.#conn.writable();
+  }
+
+  /** Milliseconds of one round trip to the server. */
+  async rtt(): Promise<number> {
+    const start = performance.now();
+    await this.#conn.flush();
+    return performance.now() - start;
+  }
+
+  /** Drains every subscription, flushes publishes, then closes. */
+  drain(): Promise<void> {
+    return this.#conn.drain();
+  }
+
+  /** Closes now (buffered publishes are written first, best effort). Never rejects. */
+  close(): Promise<void> {
+    return this.#conn.close();
+  }
+
+  /** Resolves when the connection has closed, with the error that closed it, if any. */
+  closed(): Promise<void | Error> {
+    return this.#conn.closed;
+  }
+
+  /** True once closed (or closing). */
+  isClosed(): boolean {
+    return this.#conn.isClosed;
+  }
+
+  /** True while draining. */
+  isDraining(): boolean {
+    return this.#conn.isDraining;
+  }
+
+  /** Connection events; the iterator ends when the connection closes. */
+  status(): AsyncIterable<Status> {
+    return this.#conn.statusHub.listen();
+  }
+
+  /** Counters over the connection's life. */
+  stats(): Stats {
+    return { ...this.#conn.stats };
+  }
+
+  /** The server connected to (`host:port`), or an empty string while disconnected. */
+  getServer(): string {
+    return this.#conn.server;
+  }
+
+  /** The servers in the pool (`host:port`), including those the cluster announced. */
+  getServers(): string[] {
+    return this.#conn.servers;
+  }
+
+  /** Drops the connection and reconnects (emits a `forceReconnect` status). */
+  reconnect(): Promise<void> {
+    return this.#conn.reconnect();
+  }
+
+  /** Drains the connection (used by `await using`). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.#conn.isClosed) return;
+    await this.#conn.drain().catch(() => this.#conn.close());
+  }
+}
+
+export type { NatsError, Stats };

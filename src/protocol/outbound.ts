@@ -1,0 +1,153 @@
+/**
+ * The outbound buffer: protocol lines and payloads are encoded straight into 64 KiB chunks that the
+ * write loop hands to the socket. A burst of publishes becomes a few large writes.
+ */
+
+const CHUNK = 64 * 1024;
+const POOL = 4;
+const SP = 0x20;
+const CR = 0x0d;
+const LF = 0x0a;
+
+const PUB = [0x50, 0x55, 0x42, SP];
+const HPUB = [0x48, 0x50, 0x55, 0x42, SP];
+
+/** Bytes buffered by an {@link Outbound}, chunked for writing. */
+export class Outbound {
+  #ready: Uint8Array[] = [];
+  #cur: Uint8Array = new Uint8Array(CHUNK);
+  #pos = 0;
+  #pool: Uint8Array[] = [];
+  #pending = 0;
+
+  /** Bytes buffered and not yet taken by the writer. */
+  get pending(): number {
+    return this.#pending;
+  }
+
+  #room(n: number): void {
+    if (this.#cur.length - this.#pos >= n) return;
+    if (this.#pos > 0) this.#ready.push(this.#cur.subarray(0, this.#pos));
+    this.#cur = n > CHUNK ? new Uint8Array(n) : this.#pool.pop() ?? new Uint8Array(CHUNK);
+    this.#pos = 0;
+  }
+
+  /** Bytes a publish frame takes: line + payload + CRLF. */
+  static pubSize(subject: Uint8Array, reply: Uint8Array | undefined, hdrLen: number, dataLen: number): number {
+    return (hdrLen > 0 ? 5 : 4) + subject.length + (reply ? reply.length + 1 : 0) + 24 + hdrLen + dataLen;
+  }
+
+  /** Appends `PUB`/`HPUB` with payload. `size` must come from {@link Outbound.pubSize}. */
+  pub(
+    subject: Uint8Array,
+    reply: Uint8Array | undefined,
+    headers: Uint8Array | undefined,
+    data: Uint8Array,
+    size: number,
+  ): void {
+    this.#room(size);
+    const b = this.#cur;
+    let p = this.#pos;
+    const start = p;
+    const hlen = headers ? headers.length : 0;
+    if (hlen > 0) {
+      b.set(HPUB, p);
+      p += 5;
+    } else {
+      b.set(PUB, p);
+      p += 4;
+    }
+    b.set(subject, p);
+    p += subject.length;
+    b[p++] = SP;
+    if (reply) {
+      b.set(reply, p);
+      p += reply.length;
+      b[p++] = SP;
+    }
+    if (hlen > 0) {
+      p = writeDecimal(b, p, hlen);
+      b[p++] = SP;
+    }
+    p = writeDecimal(b, p, hlen + data.length);
+    b[p++] = CR;
+    b[p++] = LF;
+    if (hlen > 0) {
+      b.set(headers!, p);
+      p += hlen;
+    }
+    if (data.length > 0) {
+      if (data.length < 16) {
+        for (let i = 0; i < data.length; i++) b[p + i] = data[i];
+      } else {
+        b.set(data, p);
+      }
+      p += data.length;
+    }
+    b[p++] = CR;
+    b[p++] = LF;
+    this.#pending += p - start;
+    this.#pos = p;
+  }
+
+  /** Appends raw protocol bytes (a SUB, UNSUB, PING line). */
+  raw(bytes: Uint8Array): void {
+    this.#room(bytes.length);
+    this.#cur.set(bytes, this.#pos);
+    this.#pos += bytes.length;
+    this.#pending += bytes.length;
+  }
+
+  /** Puts chunks back at the front (unsent after a failed write, or resubscriptions). */
+  unshift(chunks: Uint8Array[]): void {
+    if (this.#pos > 0) {
+      this.#ready.push(this.#cur.subarray(0, this.#pos));
+      this.#cur = this.#pool.pop() ?? new Uint8Array(CHUNK);
+      this.#pos = 0;
+    }
+    let n = 0;
+    for (const c of chunks) n += c.length;
+    this.#ready = [...chunks, ...this.#ready];
+    this.#pending += n;
+  }
+
+  /** Takes every buffered chunk for writing, in order. */
+  take(): Uint8Array[] {
+    if (this.#pos > 0) {
+      this.#ready.push(this.#cur.subarray(0, this.#pos));
+      this.#cur = this.#pool.pop() ?? new Uint8Array(CHUNK);
+      this.#pos = 0;
+    }
+    const out = this.#ready;
+    this.#ready = [];
+    this.#pending = 0;
+    return out;
+  }
+
+  /** Gives a written chunk back for reuse. */
+  recycle(chunk: Uint8Array): void {
+    if (chunk.buffer.byteLength === CHUNK && this.#pool.length < POOL) {
+      this.#pool.push(new Uint8Array(chunk.buffer as ArrayBuffer));
+    }
+  }
+
+  /** Drops everything buffered. */
+  clear(): void {
+    this.#ready = [];
+    this.#pos = 0;
+    this.#pending = 0;
+  }
+}
+
+/** Writes `n` (non-negative integer) as ASCII digits at `p`; returns the new position. */
+export function writeDecimal(b: Uint8Array, p: number, n: number): number {
+  if (n < 10) {
+    b[p] = 0x30 + n;
+    return p + 1;
+  }
+  let digits = 1;
+  for (let v = n; v >= 10; v = Math.floor(v / 10)) digits++;
+  let q = p + digits;
+  for (let v = n; q > p; v = Math.floor(v / 10)) b[--q] = 0x30 + (v % 10);
+  return p + digits;
+}

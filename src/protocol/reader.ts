@@ -1,0 +1,153 @@
+/**
+ * The read side of one connection: a WASM parser instance whose memory holds the read region.
+ * Socket reads land straight in that memory; `scan()` fills the frame table with offsets.
+ */
+import { instantiateParser, type ParserExports } from "../../wasm/parser.ts";
+import { ProtocolError } from "../errors.ts";
+import { PARSE_ERRORS, STATUS_WORDS } from "./frames.ts";
+
+const PAGE = 65536;
+/** Bytes kept free after the read region so a 16-byte vector load never leaves memory. */
+const SLACK = 16;
+/** Read at least this much per socket read; compact first when less is free. */
+const MIN_READ = 32 * 1024;
+/** Longest control line accepted (the server sends long INFO lines in large clusters). */
+export const MAX_CONTROL_LINE = 1024 * 1024;
+/** Extra room over max_payload for headers a server adds to stored messages (direct get, sourcing). */
+export const PAYLOAD_SLACK = 64 * 1024;
+
+/** The read region plus the frame table of one parser instance. */
+export class FrameReader {
+  readonly #wasm: ParserExports;
+  readonly #readBase: number;
+  readonly #tableBase: number;
+  readonly #hdrBase: number;
+  #maxFrames: number;
+  /** Bytes of the whole memory (re-derived after growth). */
+  bytes!: Uint8Array;
+  /** Status words followed by the frame table. */
+  table!: Int32Array;
+  /** The header table. */
+  headerTable!: Int32Array;
+  /** Offset (from the read base) of the first unparsed byte. */
+  start = 0;
+  /** Offset (from the read base) just past the last byte read. */
+  end = 0;
+  /** Largest payload (headers + body) accepted in one frame. */
+  maxPayload: number = PAYLOAD_SLACK;
+
+  /** Creates a reader with its own parser instance. */
+  constructor() {
+    this.#wasm = instantiateParser();
+    this.#readBase = this.#wasm.readBase();
+    this.#tableBase = this.#wasm.tableBase();
+    this.#hdrBase = this.#wasm.hdrBase();
+    this.#maxFrames = this.#wasm.maxFrames();
+    this.#views();
+  }
+
+  /** Offset of the read region inside `bytes`. */
+  get readBase(): number {
+    return this.#readBase;
+  }
+
+  /** Frames one scan reports at most. */
+  get maxFrames(): number {
+    return this.#maxFrames;
+  }
+
+  /** Bytes the read region holds now. */
+  get capacity(): number {
+    return this.bytes.length - this.#readBase - SLACK;
+  }
+
+  #views(): void {
+    const buf = this.#wasm.memory.buffer;
+    this.bytes = new Uint8Array(buf);
+    this.table = new Int32Array(buf, this.#tableBase, STATUS_WORDS + this.#maxFrames * 9);
+    this.headerTable = new Int32Array(buf, this.#hdrBase, 4 + this.#wasm.maxHeaderFields() * 4);
+  }
+
+  /** Forgets every byte read (a new socket). */
+  reset(): void {
+    this.start = 0;
+    this.end = 0;
+  }
+
+  /**
+   * The view the next socket read should fill. Compacts the region, and grows it when the frame
+   * being assembled needs more room than there is.
+   */
+  readTarget(): Uint8Array {
+    if (this.start === this.end) {
+      this.start = this.end = 0;
+    }
+    const needed = this.table[1];
+    const cap = this.capacity;
+    const free = cap - this.end;
+    if (free < MIN_READ || (needed > 0 && this.start + needed > cap)) {
+      if (this.start > 0) {
+        const base = this.#readBase;
+        this.bytes.copyWithin(base, base + this.start, base + this.end);
+        this.end -= this.start;
+        this.start = 0;
+      }
+      const want = Math.max(needed, this.end + MIN_READ);
+      if (want > this.capacity) this.#grow(want);
+    }
+    const base = this.#readBase;
+    return this.bytes.subarray(base + this.end, base + this.capacity);
+  }
+
+  #grow(want: number): void {
+    const have = this.#wasm.memory.buffer.byteLength;
+    const target = this.#readBase + want + SLACK;
+    const ceiling = this.#readBase + this.maxPayload + PAYLOAD_SLACK + MAX_CONTROL_LINE + SLACK;
+    const size = Math.max(target, Math.min(have * 2, ceiling));
+    try {
+      this.#wasm.memory.grow(Math.ceil((size - have) / PAGE));
+    } catch (err) {
+      throw new ProtocolError(`cannot grow the read buffer to ${size} bytes`, { cause: err });
+    }
+    this.#views();
+  }
+
+  /** Records `n` bytes read into the view from `readTarget()`. */
+  commit(n: number): void {
+    this.end += n;
+  }
+
+  /**
+   * Scans everything read so far. Returns the number of complete frames now in the table; the
+   * caller handles them, then calls `scan()` again while it returns a full table.
+   * Throws {@link ProtocolError} when the bytes break the protocol (after the frames before the
+   * bad bytes have been handled: call `pendingError()` after handling them).
+   */
+  scan(): number {
+    const n = this.#wasm.parse(this.start, this.end, this.maxPayload + PAYLOAD_SLACK, MAX_CONTROL_LINE);
+    this.start = this.table[0];
+    return n;
+  }
+
+  /** The error that stopped the last scan, if any. */
+  pendingError(): ProtocolError | undefined {
+    const code = this.table[2];
+    if (code === 0) return undefined;
+    const at = this.table[3];
+    const base = this.#readBase;
+    const snippet = this.bytes.subarray(base + at, base + Math.min(at + 32, this.end));
+    const text = Array.from(snippet, (b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : ".")).join("");
+    return new ProtocolError(`${PARSE_ERRORS[code] ?? `parser error ${code}`} near '${text}'`);
+  }
+
+  /**
+   * Scans the header block at `off` (absolute offset in `bytes`) of `len` bytes. Returns a copy
+   * of the header table: [code, descOff, descLen, 0, then nameOff, nameLen, valOff, valLen per
+   * field], offsets relative to the block; undefined when the block is not a NATS/1.0 block.
+   */
+  scanHeaders(off: number, len: number): Int32Array | undefined {
+    const n = this.#wasm.scanHeaders(off - this.#readBase, len);
+    if (n < 0) return undefined;
+    return this.headerTable.slice(0, 4 + n * 4);
+  }
+}

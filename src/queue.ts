@@ -1,0 +1,105 @@
+/**
+ * An unbounded-by-itself FIFO with a fast async iterator; callers enforce their own bounds.
+ * `push` never allocates a promise when a consumer is not waiting.
+ */
+import { deferred, type Deferred } from "./encoding.ts";
+
+/** A FIFO that one consumer reads with `for await`. */
+export class AsyncQueue<T> implements AsyncIterable<T>, AsyncIterator<T> {
+  #items: (T | undefined)[] = [];
+  #head = 0;
+  #waiter: Deferred<IteratorResult<T>> | undefined;
+  #done = false;
+  #error: unknown;
+  #iterating = false;
+  /** Called after the consumer took an item (to update counters). */
+  onTake: ((item: T) => void) | undefined;
+  /** Called once when the consumer stops (break/return or end). */
+  onReturn: (() => void) | undefined;
+
+  /** Items waiting. */
+  get length(): number {
+    return this.#items.length - this.#head;
+  }
+
+  /** True once `end()` was called. */
+  get ended(): boolean {
+    return this.#done;
+  }
+
+  /** Adds an item (ignored after `end()`). */
+  push(item: T): void {
+    if (this.#done) return;
+    const w = this.#waiter;
+    if (w) {
+      this.#waiter = undefined;
+      this.onTake?.(item);
+      w.resolve({ done: false, value: item });
+      return;
+    }
+    this.#items.push(item);
+  }
+
+  /** Ends the queue: waiting items are still delivered, then iteration ends (or throws `error`). */
+  end(error?: unknown): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#error = error;
+    const w = this.#waiter;
+    if (w && this.length === 0) {
+      this.#waiter = undefined;
+      this.#finish(w);
+    }
+  }
+
+  /** Drops every waiting item; returns them. */
+  discard(): T[] {
+    const out = this.#items.slice(this.#head) as T[];
+    this.#items = [];
+    this.#head = 0;
+    return out;
+  }
+
+  #finish(w: Deferred<IteratorResult<T>>): void {
+    const err = this.#error;
+    this.#error = undefined;
+    this.onReturn?.();
+    this.onReturn = undefined;
+    if (err !== undefined) w.reject(err);
+    else w.resolve({ done: true, value: undefined });
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.#head < this.#items.length) {
+      const item = this.#items[this.#head] as T;
+      this.#items[this.#head++] = undefined;
+      if (this.#head === this.#items.length) {
+        this.#items.length = 0;
+        this.#head = 0;
+      } else if (this.#head >= 4096 && this.#head * 2 >= this.#items.length) {
+        this.#items = this.#items.slice(this.#head);
+        this.#head = 0;
+      }
+      this.onTake?.(item);
+      return Promise.resolve({ done: false, value: item });
+    }
+    const w = deferred<IteratorResult<T>>();
+    if (this.#done) this.#finish(w);
+    else this.#waiter = w;
+    return w.promise;
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    this.#done = true;
+    this.discard();
+    this.onReturn?.();
+    this.onReturn = undefined;
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    if (this.#iterating) throw new TypeError("this iterator is already being consumed");
+    this.#iterating = true;
+    return this;
+  }
+}

@@ -1,0 +1,225 @@
+/**
+ * Requests: one wildcard inbox subscription serves every `request()`; a map from reply token to
+ * the waiting promise routes the answers. `requestMany()` uses an inbox of its own.
+ */
+import type { Connection } from "./connection/connection.ts";
+import { deferred, type Deferred, type Payload, payloadBytes, utf8Encoder } from "./encoding.ts";
+import { ConnectionError, type NatsError, NoRespondersError, PermissionViolationError, TimeoutError } from "./errors.ts";
+import type { MsgHdrs, MsgHdrsImpl } from "./headers.ts";
+import type { Msg } from "./msg.ts";
+import { MsgImpl } from "./msg.ts";
+import { createInbox, nuid } from "./nuid.ts";
+import { AsyncQueue } from "./queue.ts";
+import type { SubscriptionImpl } from "./subscription.ts";
+import { publishSubjectBytes } from "./validate.ts";
+
+/** Options for `request()`. */
+export interface RequestOptions {
+  /** Milliseconds to wait for the reply (default: the connection's `requestTimeout`). */
+  timeout?: number;
+  /** Headers to send. */
+  headers?: MsgHdrs;
+  /** Use a dedicated inbox for this request instead of the shared one (exact reply subject). */
+  noMux?: boolean;
+  /** A reply subject of your own (implies `noMux`). */
+  reply?: string;
+}
+
+/** When `requestMany()` stops collecting replies. */
+export interface RequestManyOptions {
+  /** Total milliseconds to wait (default: the connection's `requestTimeout`). */
+  maxWait?: number;
+  /** Stop after this many replies. */
+  maxMessages?: number;
+  /** Stop when no reply arrives for this many ms after the first one. */
+  stall?: number;
+  /** Stop at a reply with an empty payload (not yielded), or when this predicate returns true. */
+  sentinel?: true | ((msg: Msg) => boolean);
+  /** Headers to send. */
+  headers?: MsgHdrs;
+}
+
+interface Pending {
+  deferred: Deferred<Msg>;
+  timer: ReturnType<typeof setTimeout>;
+  subject: string;
+}
+
+/** The shared-inbox request multiplexer of one connection. */
+export class RequestMux {
+  readonly #conn: Connection;
+  readonly #prefix: string;
+  readonly #prefixBytes: Uint8Array;
+  #sub: SubscriptionImpl | undefined;
+  #pending = new Map<string, Pending>();
+  #next = 0;
+
+  constructor(conn: Connection) {
+    this.#conn = conn;
+    this.#prefix = `${conn.options.inboxPrefix}.${nuid.next()}.`;
+    this.#prefixBytes = utf8Encoder.encode(this.#prefix);
+    conn.onDisconnect = (err) => {
+      if (!conn.options.requestsSurviveDisconnect) this.failAll(err);
+    };
+    conn.onPublishDenied = (err) => this.#failSubject(err);
+  }
+
+  #ensureSub(): void {
+    if (this.#sub && !this.#sub.isClosed()) return;
+    this.#sub = this.#conn.subscribe(`${this.#prefix}*`, {
+      callback: (_err, msg) => this.#onReply(msg),
+    });
+    this.#sub.closed.then((err) => {
+      if (err) this.failAll(err);
+    });
+  }
+
+  #onReply(msg: Msg): void {
+    const token = msg.subject.substring(this.#prefix.length);
+    const p = this.#pending.get(token);
+    if (!p) return;
+    this.#pending.delete(token);
+    clearTimeout(p.timer);
+    if ((msg as MsgImpl).statusCode === 503 && msg.data.length === 0) {
+      p.deferred.reject(new NoRespondersError(p.subject));
+    } else {
+      p.deferred.resolve(msg);
+    }
+  }
+
+  /** Sends a request through the shared inbox. */
+  request(subject: string, payload: Payload | undefined, opts: RequestOptions): Promise<Msg> {
+    const subjectBytes = publishSubjectBytes(subject);
+    const data = payloadBytes(payload);
+    const hdrs = opts.headers ? (opts.headers as MsgHdrsImpl).encode() : undefined;
+    this.#ensureSub();
+    const token = (this.#next++).toString(36);
+    const reply = new Uint8Array(this.#prefixBytes.length + token.length);
+    reply.set(this.#prefixBytes);
+    for (let i = 0; i < token.length; i++) reply[this.#prefixBytes.length + i] = token.charCodeAt(i);
+    const timeout = opts.timeout ?? this.#conn.options.requestTimeout;
+    const d = deferred<Msg>();
+    const timer = setTimeout(() => {
+      if (this.#pending.delete(token)) d.reject(new TimeoutError("request", timeout));
+    }, timeout);
+    this.#pending.set(token, { deferred: d, timer, subject });
+    try {
+      this.#conn.publishBytes(subjectBytes, reply, hdrs, data);
+    } catch (err) {
+      this.#pending.delete(token);
+      clearTimeout(timer);
+      return Promise.reject(err);
+    }
+    return d.promise;
+  }
+
+  #failSubject(err: PermissionViolationError): void {
+    for (const [token, p] of this.#pending) {
+      if (p.subject === err.subject) {
+        this.#pending.delete(token);
+        clearTimeout(p.timer);
+        p.deferred.reject(err);
+      }
+    }
+  }
+
+  /** Rejects every pending request. */
+  failAll(err: NatsError): void {
+    for (const p of this.#pending.values()) {
+      clearTimeout(p.timer);
+      p.deferred.reject(err);
+    }
+    this.#pending.clear();
+  }
+}
+
+/** A request over an inbox of its own (exact reply subject); resolves with the first reply. */
+export async function requestOwnInbox(
+  conn: Connection,
+  subject: string,
+  payload: Payload | undefined,
+  opts: RequestOptions,
+): Promise<Msg> {
+  const subjectBytes = publishSubjectBytes(subject);
+  const inbox = opts.reply ?? createInbox(conn.options.inboxPrefix);
+  const timeout = opts.timeout ?? conn.options.requestTimeout;
+  const sub = conn.subscribe(inbox, { max: 1, timeout });
+  try {
+    conn.publishBytes(
+      subjectBytes,
+      utf8Encoder.encode(inbox),
+      opts.headers ? (opts.headers as MsgHdrsImpl).encode() : undefined,
+      payloadBytes(payload),
+    );
+  } catch (err) {
+    sub.unsubscribe();
+    throw err;
+  }
+  for await (const msg of sub) {
+    if ((msg as MsgImpl).statusCode === 503 && msg.data.length === 0) throw new NoRespondersError(subject);
+    return msg;
+  }
+  const err = await sub.closed;
+  if (err instanceof TimeoutError) throw new TimeoutError("request", timeout);
+  throw err ?? new ConnectionError("request ended without a reply");
+}
+
+/** Collects replies to one request until a stop condition holds; yields them as they arrive. */
+export function requestMany(
+  conn: Connection,
+  subject: string,
+  payload: Payload | undefined,
+  opts: RequestManyOptions,
+): AsyncIterable<Msg> {
+  const subjectBytes = publishSubjectBytes(subject);
+  const inbox = createInbox(conn.options.inboxPrefix);
+  const maxWait = opts.maxWait ?? conn.options.requestTimeout;
+  const out = new AsyncQueue<Msg>();
+  let count = 0;
+  let stallTimer: ReturnType<typeof setTimeout> | undefined;
+  const finish = (err?: NatsError) => {
+    clearTimeout(total);
+    if (stallTimer !== undefined) clearTimeout(stallTimer);
+    sub.unsubscribe();
+    out.end(err);
+  };
+  const sub = conn.subscribe(inbox, {
+    callback: (_err, msg) => {
+      if (out.ended) return;
+      if ((msg as MsgImpl).statusCode === 503 && msg.data.length === 0) {
+        finish(count === 0 ? new NoRespondersError(subject) : undefined);
+        return;
+      }
+      if (opts.sentinel === true && msg.data.length === 0) return finish();
+      if (typeof opts.sentinel === "function" && opts.sentinel(msg)) return finish();
+      count++;
+      out.push(msg);
+      if (opts.maxMessages !== undefined && count >= opts.maxMessages) return finish();
+      if (opts.stall !== undefined && opts.stall > 0 && opts.stall < maxWait) {
+        if (stallTimer !== undefined) clearTimeout(stallTimer);
+        stallTimer = setTimeout(() => finish(), opts.stall);
+      }
+    },
+  });
+  const total = setTimeout(() => finish(), maxWait);
+  out.onReturn = () => {
+    clearTimeout(total);
+    if (stallTimer !== undefined) clearTimeout(stallTimer);
+    sub.unsubscribe();
+  };
+  sub.closed.then((err) => {
+    if (err) finish(err);
+  });
+  try {
+    conn.publishBytes(
+      subjectBytes,
+      utf8Encoder.encode(inbox),
+      opts.headers ? (opts.headers as MsgHdrsImpl).encode() : undefined,
+      payloadBytes(payload),
+    );
+  } catch (err) {
+    finish();
+    throw err;
+  }
+  return out;
+}

@@ -1,0 +1,257 @@
+/**
+ * Subscriptions: an async iterable over a bounded queue, or a callback run as messages arrive.
+ *
+ * @module
+ */
+import { AsyncQueue } from "./queue.ts";
+import type { Msg } from "./msg.ts";
+import { deferred, type Deferred } from "./encoding.ts";
+import { InvalidOperationError, type NatsError, TimeoutError } from "./errors.ts";
+
+/** Options for `NatsConnection.subscribe`. */
+export interface SubscriptionOptions {
+  /** Queue group: each message goes to one member of the group. */
+  queue?: string;
+  /** Unsubscribe automatically after this many messages. */
+  max?: number;
+  /** Close the subscription with a {@link TimeoutError} if no message arrives within this many ms. */
+  timeout?: number;
+  /**
+   * Called for every message instead of queueing it (the subscription is then not iterable).
+   * Runs synchronously as messages are read; an exception is reported as an `error` status.
+   */
+  callback?: (err: NatsError | null, msg: Msg) => void;
+  /** Most messages queued for the iterator before new ones are dropped (default 524288). */
+  maxPendingMsgs?: number;
+  /** Most payload bytes queued for the iterator before new ones are dropped (default 64 MiB). */
+  maxPendingBytes?: number;
+}
+
+/**
+ * A subscription. Iterate it with `for await`, or pass a `callback` when subscribing.
+ *
+ * @example
+ * ```ts ignore
+ * const sub = nc.subscribe("orders.>", { max: 10 });
+ * for await (const m of sub) console.log(m.subject, m.string());
+ * ```
+ */
+export interface Subscription extends AsyncIterable<Msg>, AsyncDisposable {
+  /** Resolves when the subscription ends: with the error that ended it, or undefined. */
+  readonly closed: Promise<void | NatsError>;
+  /** Stops delivery now, or after `max` messages in total. */
+  unsubscribe(max?: number): void;
+  /** Stops new deliveries, lets queued messages be processed, then closes. */
+  drain(): Promise<void>;
+  /** True once closed. */
+  isClosed(): boolean;
+  /** True while draining. */
+  isDraining(): boolean;
+  /** The subject subscribed to. */
+  getSubject(): string;
+  /** The queue group, if any. */
+  getQueue(): string | undefined;
+  /** Messages received from the server. */
+  getReceived(): number;
+  /** Messages handed to the callback or the iterator. */
+  getProcessed(): number;
+  /** Messages waiting in the queue. */
+  getPending(): number;
+  /** Payload bytes waiting in the queue. */
+  getPendingBytes(): number;
+  /** Messages dropped because the queue was full. */
+  getDropped(): number;
+  /** The subscription id. */
+  getID(): number;
+  /** The auto-unsubscribe limit, if any. */
+  getMax(): number | undefined;
+}
+
+/** What a subscription needs from its connection. */
+export interface SubscriptionHost {
+  /** Sends UNSUB (with `max` when given) and forgets the subscription when it is done. */
+  unsubscribe(sub: SubscriptionImpl, max?: number): void;
+  /** Sends UNSUB and resolves once every message in flight has arrived. */
+  drainSubscription(sub: SubscriptionImpl): Promise<void>;
+  /** Reports a slow consumer (queue full, messages dropped). */
+  slowConsumer(sub: SubscriptionImpl): void;
+  /** Reports an exception thrown by a callback. */
+  callbackError(sub: SubscriptionImpl, err: unknown): void;
+}
+
+/** Default pending message limit (as the Go client's 512 Ki). */
+export const DEFAULT_MAX_PENDING_MSGS = 512 * 1024;
+/** Default pending byte limit. */
+export const DEFAULT_MAX_PENDING_BYTES = 64 * 1024 * 1024;
+
+/** The implementation of {@link Subscription}. */
+export class SubscriptionImpl implements Subscription {
+  readonly sid: number;
+  readonly subject: string;
+  readonly queue: string | undefined;
+  /** True when the subject has wildcards (message subjects must then be decoded). */
+  readonly wildcard: boolean;
+  readonly callback: ((err: NatsError | null, msg: Msg) => void) | undefined;
+  max: number | undefined;
+  received = 0;
+  processed = 0;
+  dropped = 0;
+  pendingMsgs = 0;
+  pendingBytes = 0;
+  readonly maxPendingMsgs: number;
+  readonly maxPendingBytes: number;
+  #host: SubscriptionHost;
+  #queue: AsyncQueue<Msg> | undefined;
+  #closed: Deferred<void | NatsError> = deferred();
+  #isClosed = false;
+  #draining: Promise<void> | undefined;
+  #slow = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Creates the subscription; the host sends SUB. */
+  constructor(host: SubscriptionHost, sid: number, subject: string, wildcard: boolean, opts: SubscriptionOptions) {
+    this.#host = host;
+    this.sid = sid;
+    this.subject = subject;
+    this.wildcard = wildcard;
+    this.queue = opts.queue;
+    this.callback = opts.callback;
+    this.max = opts.max;
+    this.maxPendingMsgs = opts.maxPendingMsgs ?? DEFAULT_MAX_PENDING_MSGS;
+    this.maxPendingBytes = opts.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
+    if (!this.callback) {
+      const q = new AsyncQueue<Msg>();
+      q.onTake = (m) => this.#taken(m.data.length);
+      q.onReturn = () => {
+        if (!this.#isClosed && !this.#draining) this.unsubscribe();
+      };
+      this.#queue = q;
+    }
+    if (opts.timeout && opts.timeout > 0) {
+      const ms = opts.timeout;
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        if (this.received === 0 && !this.#isClosed) {
+          this.#host.unsubscribe(this);
+          this.close(new TimeoutError("subscription", ms));
+        }
+      }, ms);
+    }
+  }
+
+  get closed(): Promise<void | NatsError> {
+    return this.#closed.promise;
+  }
+
+  #taken(size: number): void {
+    this.pendingMsgs--;
+    this.pendingBytes -= size;
+    this.processed++;
+    if (this.#slow && this.pendingMsgs <= this.maxPendingMsgs / 2 && this.pendingBytes <= this.maxPendingBytes / 2) {
+      this.#slow = false;
+    }
+  }
+
+  /** Delivers a message read from the socket; `size` is its payload length. */
+  deliver(msg: Msg, size: number): void {
+    this.received++;
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    if (this.callback) {
+      this.processed++;
+      try {
+        this.callback(null, msg);
+      } catch (err) {
+        this.#host.callbackError(this, err);
+      }
+    } else if (this.pendingMsgs >= this.maxPendingMsgs || this.pendingBytes + size > this.maxPendingBytes) {
+      this.dropped++;
+      if (!this.#slow) {
+        this.#slow = true;
+        this.#host.slowConsumer(this);
+      }
+    } else {
+      this.pendingMsgs++;
+      this.pendingBytes += size;
+      this.#queue!.push(msg);
+    }
+  }
+
+  /** Ends the subscription (the host has already forgotten it). Queued messages stay readable. */
+  close(err?: NatsError): void {
+    if (this.#isClosed) return;
+    this.#isClosed = true;
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    this.#queue?.end(err);
+    this.#closed.resolve(err);
+  }
+
+  unsubscribe(max?: number): void {
+    if (this.#isClosed) return;
+    this.#host.unsubscribe(this, max);
+  }
+
+  drain(): Promise<void> {
+    if (this.#isClosed) return this.#draining ?? Promise.resolve();
+    this.#draining ??= this.#host.drainSubscription(this);
+    return this.#draining;
+  }
+
+  isClosed(): boolean {
+    return this.#isClosed;
+  }
+
+  isDraining(): boolean {
+    return this.#draining !== undefined && !this.#isClosed;
+  }
+
+  getSubject(): string {
+    return this.subject;
+  }
+
+  getQueue(): string | undefined {
+    return this.queue;
+  }
+
+  getReceived(): number {
+    return this.received;
+  }
+
+  getProcessed(): number {
+    return this.processed;
+  }
+
+  getPending(): number {
+    return this.pendingMsgs;
+  }
+
+  getPendingBytes(): number {
+    return this.pendingBytes;
+  }
+
+  getDropped(): number {
+    return this.dropped;
+  }
+
+  getID(): number {
+    return this.sid;
+  }
+
+  getMax(): number | undefined {
+    return this.max;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Msg> {
+    if (!this.#queue) throw new InvalidOperationError("a subscription with a callback cannot be iterated");
+    return this.#queue[Symbol.asyncIterator]();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.drain();
+  }
+}

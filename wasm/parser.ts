@@ -1,0 +1,54 @@
+/**
+ * Loads the WebAssembly frame scanner compiled from `parser-as/`.
+ *
+ * The module bytes are embedded (base64) so loading needs no file or network permission. The
+ * module is compiled once per process, on first use; every caller gets its own instance and so
+ * its own memory.
+ *
+ * @module
+ */
+import { PARSER_WASM_BASE64 } from "./parser_wasm.ts";
+
+/** The exports of one parser instance. */
+export interface ParserExports {
+  /** The instance's linear memory (read region, frame table, header table). */
+  readonly memory: WebAssembly.Memory;
+  /** Byte offset of the status words followed by the frame table. */
+  tableBase(): number;
+  /** Byte offset of the header table. */
+  hdrBase(): number;
+  /** Byte offset of the read region. */
+  readBase(): number;
+  /** Frames one `parse` call can report. */
+  maxFrames(): number;
+  /** Header fields one `scanHeaders` call can report. */
+  maxHeaderFields(): number;
+  /** Scans `[start, end)` of the read region into the frame table; returns the frame count. */
+  parse(start: number, end: number, maxPayload: number, maxLine: number): number;
+  /** Scans a header block in the read region into the header table; returns the field count or -1. */
+  scanHeaders(off: number, len: number): number;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/**
+ * Creates a new parser instance with its own memory (the module is compiled on the first call).
+ *
+ * @example
+ * ```ts
+ * import { instantiateParser } from "./parser.ts";
+ * const parser = instantiateParser();
+ * console.log(parser.readBase() > 0);
+ * ```
+ */
+export function instantiateParser(): ParserExports {
+  compiled ??= new WebAssembly.Module(decodeBase64(PARSER_WASM_BASE64));
+  return new WebAssembly.Instance(compiled, {}).exports as unknown as ParserExports;
+}
