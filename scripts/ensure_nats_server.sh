@@ -13,7 +13,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cache="$root/.cache/nats-server/$suite"
 bin="$cache/usr/sbin/nats-server"
 
-if [ -n "${NATS_SERVER_BIN:-}" ] && [ -x "$NATS_SERVER_BIN" ]; then echo "$NATS_SERVER_BIN"; exit 0; fi
+if [ "$suite" = "sid" ] && [ -n "${NATS_SERVER_BIN:-}" ] && [ -x "$NATS_SERVER_BIN" ]; then echo "$NATS_SERVER_BIN"; exit 0; fi
 if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
 if [ "$suite" = "sid" ] && command -v nats-server >/dev/null 2>&1; then
   v=$(nats-server --version 2>/dev/null | sed -nE 's/.*v([0-9]+)\.([0-9]+).*/\1 \2/p')
