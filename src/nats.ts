@@ -60,6 +60,11 @@ export class NatsConnection implements AsyncDisposable {
     return nc;
   }
 
+  /** The options in force, defaults filled in. */
+  get options(): Readonly<ConnectionOptions> {
+    return this.#conn.options;
+  }
+
   /** The INFO of the server connected to (updated as the server sends more). */
   get info(): ServerInfo | undefined {
     return this.#conn.info;
