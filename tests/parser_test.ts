@@ -1,0 +1,189 @@
+import assert from "node:assert/strict";
+import { FrameReader } from "../src/protocol/reader.ts";
+import { ProtocolError } from "../mod.ts";
+import {
+  F_DATA,
+  F_DATA_LEN,
+  F_HDR_LEN,
+  F_REPLY,
+  F_REPLY_LEN,
+  F_SID,
+  F_SUBJ,
+  F_SUBJ_LEN,
+  FRAME_WORDS,
+  STATUS_WORDS,
+} from "../src/protocol/frames.ts";
+
+interface Frame {
+  kind: number;
+  sid: number;
+  subject: string;
+  reply: string;
+  hdr: number;
+  data: string;
+}
+
+const td = new TextDecoder("latin1");
+
+/** Feeds `chunks` through a reader and returns the frames, or the protocol error. */
+function feed(chunks: Uint8Array[], maxPayload = 1 << 20): { frames: Frame[]; error?: ProtocolError } {
+  const r = new FrameReader();
+  r.maxPayload = maxPayload;
+  const frames: Frame[] = [];
+  for (const chunk of chunks) {
+    let off = 0;
+    while (off < chunk.length) {
+      const target = r.readTarget();
+      const n = Math.min(target.length, chunk.length - off);
+      target.set(chunk.subarray(off, off + n));
+      off += n;
+      r.commit(n);
+      for (;;) {
+        const count = r.scan();
+        const t = r.table;
+        const b = r.bytes;
+        const base = r.readBase;
+        for (let i = 0, o = STATUS_WORDS; i < count; i++, o += FRAME_WORDS) {
+          const d = base + t[o + F_DATA];
+          frames.push({
+            kind: t[o],
+            sid: t[o + F_SID],
+            subject: td.decode(b.subarray(base + t[o + F_SUBJ], base + t[o + F_SUBJ] + t[o + F_SUBJ_LEN])),
+            reply: td.decode(b.subarray(base + t[o + F_REPLY], base + t[o + F_REPLY] + t[o + F_REPLY_LEN])),
+            hdr: t[o + F_HDR_LEN],
+            data: td.decode(b.subarray(d, d + t[o + F_DATA_LEN])),
+          });
+        }
+        const err = r.pendingError();
+        if (err) return { frames, error: err };
+        if (count < r.maxFrames) break;
+      }
+    }
+  }
+  return { frames };
+}
+
+const enc = new TextEncoder();
+const RECORDED = enc.encode(
+  'INFO {"server_id":"x","max_payload":1048576,"headers":true}\r\n' +
+    "PING\r\n" +
+    "MSG foo.bar 1 5\r\nhello\r\n" +
+    "MSG foo.bar 12 _INBOX.abc.1 0\r\n\r\n" +
+    "msg\tlower\t3\t4\r\nab\r\n\r\n" +
+    "HMSG h.x 2 26 31\r\nNATS/1.0\r\nA: b\r\nC:  d \r\n\r\nworld\r\n" +
+    "HMSG h.y 2 r.y 16 16\r\nNATS/1.0 503\r\n\r\n\r\n" +
+    "+OK\r\n" +
+    "pong\r\n" +
+    "-ERR 'Permissions Violation for Publish to \"x\"'\r\n" +
+    "MSG big 7 300\r\n" + "z".repeat(300) + "\r\n" +
+    "PONG\r\n",
+);
+
+Deno.test("parser - recorded stream yields every frame with offsets", () => {
+  const { frames, error } = feed([RECORDED]);
+  assert.equal(error, undefined);
+  assert.deepEqual(frames.map((f) => f.kind), [7, 3, 1, 1, 1, 2, 2, 5, 4, 6, 1, 4]);
+  assert.equal(frames[0].subject, '{"server_id":"x","max_payload":1048576,"headers":true}');
+  assert.deepEqual(frames[2], { kind: 1, sid: 1, subject: "foo.bar", reply: "", hdr: 0, data: "hello" });
+  assert.deepEqual(frames[3], { kind: 1, sid: 12, subject: "foo.bar", reply: "_INBOX.abc.1", hdr: 0, data: "" });
+  assert.equal(frames[4].subject, "lower");
+  assert.equal(frames[4].sid, 3);
+  assert.equal(frames[4].reply, "");
+  assert.equal(frames[4].data, "ab\r\n");
+  assert.equal(frames[5].hdr, 26);
+  assert.equal(frames[5].data, "NATS/1.0\r\nA: b\r\nC:  d \r\n\r\nworld");
+  assert.equal(frames[6].reply, "r.y");
+  assert.equal(frames[9].subject, "'Permissions Violation for Publish to \"x\"'");
+  assert.equal(frames[10].data.length, 300);
+});
+
+Deno.test("parser - every split point of the recorded stream gives the same frames", () => {
+  const whole = feed([RECORDED]).frames;
+  for (let k = 0; k <= RECORDED.length; k++) {
+    const { frames, error } = feed([RECORDED.subarray(0, k), RECORDED.subarray(k)]);
+    assert.equal(error, undefined, `split at ${k}`);
+    assert.deepEqual(frames, whole, `split at ${k}`);
+  }
+  // byte by byte
+  const bytes = Array.from(RECORDED, (_, i) => RECORDED.subarray(i, i + 1));
+  assert.deepEqual(feed(bytes).frames, whole);
+});
+
+/** A small seeded PRNG (xorshift32) so failures can be replayed. */
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 0x100000000;
+  };
+}
+
+Deno.test("parser - random three-way splits of a long stream (seeded)", () => {
+  const parts: string[] = [];
+  const rand = rng(42);
+  for (let i = 0; i < 400; i++) {
+    const n = Math.floor(rand() * 2000);
+    parts.push(i % 3 === 0 ? `HMSG s.${i} ${i} 12 ${12 + n}\r\nNATS/1.0\r\n\r\n${"p".repeat(n)}\r\n` : `MSG s.${i} ${i} ${n}\r\n${"q".repeat(n)}\r\n`);
+  }
+  const stream = enc.encode(parts.join(""));
+  const whole = feed([stream]).frames;
+  assert.equal(whole.length, 400);
+  for (let c = 0; c < 300; c++) {
+    const a = Math.floor(rand() * stream.length);
+    const b = a + Math.floor(rand() * (stream.length - a));
+    const { frames, error } = feed([stream.subarray(0, a), stream.subarray(a, b), stream.subarray(b)]);
+    assert.equal(error, undefined);
+    assert.equal(frames.length, whole.length, `case ${c} (${a}, ${b})`);
+    assert.deepEqual(frames, whole, `case ${c} (${a}, ${b})`);
+  }
+});
+
+Deno.test("parser - bad bytes give a clear protocol error", () => {
+  const cases: [string, RegExp, number?][] = [
+    ["FOO bar\r\n", /unknown protocol operation/],
+    ["MSGX a 1 2\r\n", /unknown protocol operation/],
+    ["MSG a x 2\r\nab\r\n", /invalid number/],
+    ["MSG a 1 -2\r\nab\r\n", /invalid number/],
+    ["MSG a 1 99999999999\r\n", /invalid number/],
+    ["MSG a\r\n", /wrong number of arguments/],
+    ["MSG a 1 2 3 4\r\n", /wrong number of arguments/],
+    ["HMSG a 1 10 5\r\n", /invalid number/],
+    ["MSG a 1 3\r\nabcXY", /missing CRLF/],
+    ["MSG a 1 3\nabc\r\n", /missing CRLF/],
+    ["PINGX\r\n", /unknown protocol operation/],
+    ["MSG a 1 200000\r\n", /larger than the allowed payload/, 100],
+  ];
+  for (const [text, re, max] of cases) {
+    const { error, frames } = feed([enc.encode("PING\r\n" + text)], max ?? 1 << 20);
+    assert.ok(error instanceof ProtocolError, `'${JSON.stringify(text)}' gives a ProtocolError`);
+    assert.match(error.message, re, JSON.stringify(text));
+    assert.equal(frames.length, 1, "frames before the bad bytes are still reported");
+  }
+});
+
+Deno.test("parser - a control line that never ends is an error, not unbounded memory", () => {
+  const junk = new Uint8Array(4 * 1024 * 1024).fill(0x41); // "AAAA…" with no CRLF
+  const { error } = feed([enc.encode("MSG "), junk]);
+  assert.ok(error instanceof ProtocolError);
+  assert.match(error.message, /control line too long/);
+});
+
+Deno.test("parser - seeded random garbage never hangs or crashes and stays bounded", () => {
+  const rand = rng(7);
+  const alphabet = enc.encode("MSGHPINOKERF+- \t\r\n0123456789abc.*>");
+  let errors = 0;
+  for (let c = 0; c < 3000; c++) {
+    const len = 1 + Math.floor(rand() * 300);
+    const buf = new Uint8Array(len);
+    for (let i = 0; i < len; i++) {
+      buf[i] = rand() < 0.8 ? alphabet[Math.floor(rand() * alphabet.length)] : Math.floor(rand() * 256);
+    }
+    const cut = Math.floor(rand() * len);
+    const r = feed([buf.subarray(0, cut), buf.subarray(cut)], 4096);
+    if (r.error) errors++;
+    for (const f of r.frames) assert.ok(f.kind >= 1 && f.kind <= 7);
+  }
+  assert.ok(errors > 2000, `most garbage is rejected (${errors} of 3000)`);
+});
