@@ -11,10 +11,12 @@ export class AsyncQueue<T> implements AsyncIterable<T>, AsyncIterator<T> {
   #waiter: Deferred<IteratorResult<T>> | undefined;
   #done = false;
   #error: unknown;
-  #iterating = false;
   /** Called after the consumer took an item (to update counters). */
   onTake: ((item: T) => void) | undefined;
-  /** Called once when the consumer stops (break/return or end). */
+  /**
+   * Called when a consumer leaves a `for await` loop early (break/return). Without it the queue
+   * stays open and can be iterated again.
+   */
   onReturn: (() => void) | undefined;
 
   /** Items waiting. */
@@ -63,8 +65,6 @@ export class AsyncQueue<T> implements AsyncIterable<T>, AsyncIterator<T> {
   #finish(w: Deferred<IteratorResult<T>>): void {
     const err = this.#error;
     this.#error = undefined;
-    this.onReturn?.();
-    this.onReturn = undefined;
     if (err !== undefined) w.reject(err);
     else w.resolve({ done: true, value: undefined });
   }
@@ -90,16 +90,11 @@ export class AsyncQueue<T> implements AsyncIterable<T>, AsyncIterator<T> {
   }
 
   return(): Promise<IteratorResult<T>> {
-    this.#done = true;
-    this.discard();
     this.onReturn?.();
-    this.onReturn = undefined;
     return Promise.resolve({ done: true, value: undefined });
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    if (this.#iterating) throw new TypeError("this iterator is already being consumed");
-    this.#iterating = true;
     return this;
   }
 }

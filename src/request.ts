@@ -202,11 +202,7 @@ export function requestMany(
     },
   });
   const total = setTimeout(() => finish(), maxWait);
-  out.onReturn = () => {
-    clearTimeout(total);
-    if (stallTimer !== undefined) clearTimeout(stallTimer);
-    sub.unsubscribe();
-  };
+  out.onReturn = () => finish();
   sub.closed.then((err) => {
     if (err) finish(err);
   });

@@ -56,7 +56,11 @@ export class StatusHub {
     if (this.#ended) q.end();
     else {
       this.#listeners.add(q);
-      q.onReturn = () => this.#listeners.delete(q);
+      q.onReturn = () => {
+        this.#listeners.delete(q);
+        q.end();
+        q.discard();
+      };
     }
     return q;
   }

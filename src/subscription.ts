@@ -122,9 +122,6 @@ export class SubscriptionImpl implements Subscription {
     if (!this.callback) {
       const q = new AsyncQueue<Msg>();
       q.onTake = (m) => this.#taken(m.data.length);
-      q.onReturn = () => {
-        if (!this.#isClosed && !this.#draining) this.unsubscribe();
-      };
       this.#queue = q;
     }
     if (opts.timeout && opts.timeout > 0) {
@@ -132,8 +129,8 @@ export class SubscriptionImpl implements Subscription {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
         if (this.received === 0 && !this.#isClosed) {
-          this.#host.unsubscribe(this);
           this.close(new TimeoutError("subscription", ms));
+          this.#host.unsubscribe(this);
         }
       }, ms);
     }

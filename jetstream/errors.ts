@@ -1,0 +1,205 @@
+/**
+ * Typed JetStream errors. API failures carry the server's `code`, `err_code` and `description`;
+ * `err_code` is stable and has names in {@link JsApiCodes}.
+ *
+ * @module
+ */
+import { NatsError } from "../mod.ts";
+
+/**
+ * Well-known JetStream API error codes (`err_code`), by name.
+ *
+ * @example
+ * ```ts
+ * import { JsApiCodes } from "./errors.ts";
+ * console.log(JsApiCodes.StreamNotFound); // 10059
+ * ```
+ */
+export const JsApiCodes = {
+  /** Consumer not found. */
+  ConsumerNotFound: 10014,
+  /** Consumer name already in use. */
+  ConsumerNameExist: 10013,
+  /** JetStream system temporarily unavailable. */
+  JetStreamNotAvailable: 10008,
+  /** No message found. */
+  NoMessageFound: 10037,
+  /** JetStream not enabled for the account. */
+  JetStreamNotEnabledForAccount: 10039,
+  /** Invalid stream configuration. */
+  StreamInvalidConfig: 10052,
+  /** Message exceeds the stream's max size. */
+  StreamMessageExceedsMaximum: 10054,
+  /** Message delete failed. */
+  StreamMsgDeleteFailed: 10057,
+  /** Stream name already in use with a different configuration. */
+  StreamNameExist: 10058,
+  /** Stream not found. */
+  StreamNotFound: 10059,
+  /** Expected stream does not match. */
+  StreamNotMatch: 10060,
+  /** Subjects overlap with an existing stream. */
+  StreamSubjectOverlap: 10065,
+  /** Wrong last msg ID. */
+  StreamWrongLastMsgID: 10070,
+  /** Wrong last sequence. */
+  StreamWrongLastSequence: 10071,
+  /** JetStream not enabled. */
+  JetStreamNotEnabled: 10076,
+  /** Invalid operation on a sealed stream. */
+  StreamSealed: 10109,
+  /** Consumer already exists (create action). */
+  ConsumerAlreadyExists: 10148,
+  /** Consumer does not exist (update action). */
+  ConsumerDoesNotExist: 10149,
+  /** Duplicate message id is being processed. */
+  StreamDuplicateMessageIdInProcess: 10158,
+  /** No such priority group. */
+  ConsumerInvalidPriorityGroup: 10160,
+  /** Wrong last sequence (constant form). */
+  StreamWrongLastSequenceConstant: 10164,
+  /** Invalid per-message TTL. */
+  MessageTTLInvalid: 10165,
+  /** Per-message TTL is disabled on the stream. */
+  MessageTTLDisabled: 10166,
+  /** Too many requests. */
+  StreamTooManyRequests: 10167,
+  /** Required API level not met. */
+  RequiredApiLevel: 10185,
+} as const;
+/** One of the {@link JsApiCodes} values. */
+export type JsApiCode = typeof JsApiCodes[keyof typeof JsApiCodes];
+
+/** The `error` object of a JetStream API response. */
+export interface ApiError {
+  /** HTTP-like status code. */
+  code: number;
+  /** Stable JetStream error code. */
+  err_code?: number;
+  /** Human readable text (not stable). */
+  description?: string;
+}
+
+/**
+ * The JetStream API answered with an error.
+ *
+ * @example
+ * ```ts
+ * import { JetStreamApiError, JsApiCodes } from "./errors.ts";
+ * const err = new JetStreamApiError({ code: 404, err_code: 10059, description: "stream not found" });
+ * console.log(err.err_code === JsApiCodes.StreamNotFound);
+ * ```
+ */
+export class JetStreamApiError extends NatsError {
+  /** HTTP-like status code. */
+  readonly code: number;
+  /** Stable JetStream error code (0 when the server gave none). */
+  readonly err_code: number;
+  /** The server's description. */
+  readonly description: string;
+  /** Creates the error from the API `error` object. */
+  constructor(error: ApiError, options?: ErrorOptions) {
+    const description = error.description ?? "";
+    super(`jetstream api error ${error.code}/${error.err_code ?? 0}: ${description}`, options);
+    this.code = error.code;
+    this.err_code = error.err_code ?? 0;
+    this.description = description;
+  }
+
+  /** True when `err_code` is `code`. */
+  is(code: number): boolean {
+    return this.err_code === code;
+  }
+}
+
+/**
+ * JetStream is not enabled or not reachable (an API call had no responders or got 503).
+ *
+ * @example
+ * ```ts
+ * import { JetStreamNotEnabledError } from "./errors.ts";
+ * console.log(new JetStreamNotEnabledError("$JS.API.INFO").subject);
+ * ```
+ */
+export class JetStreamNotEnabledError extends NatsError {
+  /** The API subject that nobody answered. */
+  readonly subject: string;
+  /** Creates the error for `subject`. */
+  constructor(subject: string, options?: ErrorOptions) {
+    super(`jetstream not enabled or not available (no response on '${subject}')`, options);
+    this.subject = subject;
+  }
+}
+
+/**
+ * The server is too old for a feature; names the feature and the version it needs.
+ *
+ * @example
+ * ```ts
+ * import { FeatureNotSupportedError } from "./errors.ts";
+ * const err = new FeatureNotSupportedError("consumer pause", "2.11.0", "2.9.10");
+ * console.log(err.required);
+ * ```
+ */
+export class FeatureNotSupportedError extends NatsError {
+  /** The feature. */
+  readonly feature: string;
+  /** The server version the feature needs. */
+  readonly required: string;
+  /** The version of the connected server. */
+  readonly serverVersion: string;
+  /** Creates the error. */
+  constructor(feature: string, required: string, serverVersion: string, options?: ErrorOptions) {
+    super(`${feature} requires nats-server ${required} or later (connected to ${serverVersion})`, options);
+    this.feature = feature;
+    this.required = required;
+    this.serverVersion = serverVersion;
+  }
+}
+
+/**
+ * A pull request or a consumer stream ended with a status the client cannot recover from
+ * (e.g. `409 Consumer Deleted`, `400 Bad Request`).
+ *
+ * @example
+ * ```ts
+ * import { JetStreamStatusError } from "./errors.ts";
+ * console.log(new JetStreamStatusError(409, "Consumer Deleted").isConsumerDeleted());
+ * ```
+ */
+export class JetStreamStatusError extends NatsError {
+  /** Status code. */
+  readonly code: number;
+  /** Status description. */
+  readonly description: string;
+  /** Creates the error. */
+  constructor(code: number, description: string, options?: ErrorOptions) {
+    super(`jetstream status ${code}: ${description}`, options);
+    this.code = code;
+    this.description = description;
+  }
+
+  /** True for `409 Consumer Deleted`. */
+  isConsumerDeleted(): boolean {
+    return this.code === 409 && /consumer deleted/i.test(this.description);
+  }
+}
+
+/**
+ * A message is not a JetStream message (its reply subject is not a `$JS.ACK` subject).
+ *
+ * @example
+ * ```ts
+ * import { NotJetStreamMessageError } from "./errors.ts";
+ * console.log(new NotJetStreamMessageError("x").reply);
+ * ```
+ */
+export class NotJetStreamMessageError extends NatsError {
+  /** The reply subject found. */
+  readonly reply: string;
+  /** Creates the error. */
+  constructor(reply: string, options?: ErrorOptions) {
+    super(`not a jetstream message (reply '${reply}')`, options);
+    this.reply = reply;
+  }
+}
