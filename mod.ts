@@ -44,7 +44,7 @@ export type { Subscription, SubscriptionOptions } from "./src/subscription.ts";
 export type { RequestManyOptions, RequestOptions } from "./src/request.ts";
 export type { Status } from "./src/status.ts";
 export type { Payload } from "./src/encoding.ts";
-export type { DialTarget, Dialer, TlsOptions, Transport } from "./src/transport/transport.ts";
+export type { Dialer, DialTarget, TlsOptions, Transport } from "./src/transport/transport.ts";
 export { canonicalMIMEHeaderKey, headers, Match, type MsgHdrs } from "./src/headers.ts";
 export { createInbox, Nuid, nuid } from "./src/nuid.ts";
 export {

@@ -27,16 +27,16 @@ const ERR_LINE_TOO_LONG: i32 = 6;
 const MAX_FRAMES: i32 = 2048;
 const FRAME_WORDS: i32 = 9;
 const STATUS_BYTES: usize = 16;
-const TABLE_BYTES: usize = STATUS_BYTES + <usize>(MAX_FRAMES * FRAME_WORDS * 4);
+const TABLE_BYTES: usize = STATUS_BYTES + <usize> (MAX_FRAMES * FRAME_WORDS * 4);
 const MAX_HEADER_FIELDS: i32 = 4096;
-const HDR_BYTES: usize = 16 + <usize>(MAX_HEADER_FIELDS * 16);
+const HDR_BYTES: usize = 16 + <usize> (MAX_HEADER_FIELDS * 16);
 
 const CR: u32 = 0x0d;
 const LF: u32 = 0x0a;
 
 /** Start of the status words and the frame table. */
 export function tableBase(): usize {
-  return (__heap_base + 15) & ~(<usize>15);
+  return (__heap_base + 15) & ~(<usize> 15);
 }
 
 /** Start of the header table. */
@@ -46,7 +46,7 @@ export function hdrBase(): usize {
 
 /** Start of the read region (64 KiB aligned). */
 export function readBase(): usize {
-  return (hdrBase() + HDR_BYTES + 0xffff) & ~(<usize>0xffff);
+  return (hdrBase() + HDR_BYTES + 0xffff) & ~(<usize> 0xffff);
 }
 
 /** Capacity of the frame table (frames per parse call). */
@@ -63,7 +63,7 @@ export function maxHeaderFields(): i32 {
 let argStart: usize = 0;
 let argEnd: usize = 0;
 
-@inline function isBlank(c: u32): bool {
+function isBlank(c: u32): bool {
   return c == 0x20 || c == 0x09;
 }
 
@@ -72,13 +72,13 @@ function findLF(p: usize, end: usize): usize {
   const lf = i8x16.splat(0x0a);
   while (p + 16 <= end) {
     const m = i8x16.bitmask(i8x16.eq(v128.load(p), lf));
-    if (m != 0) return p + <usize>ctz<i32>(m);
+    if (m != 0) return p + <usize> ctz<i32>(m);
     p += 16;
   }
   if (p < end) {
-    const keep = (1 << <i32>(end - p)) - 1;
+    const keep = (1 << <i32> (end - p)) - 1;
     const m = i8x16.bitmask(i8x16.eq(v128.load(p), lf)) & keep;
-    if (m != 0) return p + <usize>ctz<i32>(m);
+    if (m != 0) return p + <usize> ctz<i32>(m);
   }
   return end;
 }
@@ -99,38 +99,47 @@ function parseNumber(s: usize, e: usize): i64 {
   if (len == 0 || len > 10) return -1;
   let v: i64 = 0;
   for (let p = s; p < e; p++) {
-    const d = <u32>load<u8>(p) - 0x30;
+    const d = <u32> load<u8>(p) - 0x30;
     if (d > 9) return -1;
-    v = v * 10 + <i64>d;
+    v = v * 10 + <i64> d;
   }
   return v > 0x7fffffff ? -1 : v;
 }
 
 /** True when the bytes at p spell the lower-case ASCII word w (letters compared case-insensitively). */
-@inline function word3(p: usize, a: u32, b: u32, c: u32): bool {
-  return (<u32>load<u8>(p) | 0x20) == a && (<u32>load<u8>(p + 1) | 0x20) == b &&
-    (<u32>load<u8>(p + 2) | 0x20) == c;
+function word3(p: usize, a: u32, b: u32, c: u32): bool {
+  return (<u32> load<u8>(p) | 0x20) == a && (<u32> load<u8>(p + 1) | 0x20) == b &&
+    (<u32> load<u8>(p + 2) | 0x20) == c;
 }
 
 let status: usize = 0;
 
 function fail(code: i32, at: usize): void {
   store<i32>(status, code, 8);
-  store<i32>(status, <i32>(at - readBase()), 12);
+  store<i32>(status, <i32> (at - readBase()), 12);
 }
 
-@inline function record(
-  rec: usize, kind: i32, sid: i32, s0: usize, s1: usize, r0: usize, r1: usize, hdr: i32, d0: usize, dlen: i32,
+function record(
+  rec: usize,
+  kind: i32,
+  sid: i32,
+  s0: usize,
+  s1: usize,
+  r0: usize,
+  r1: usize,
+  hdr: i32,
+  d0: usize,
+  dlen: i32,
   base: usize,
 ): void {
   store<i32>(rec, kind, 0);
   store<i32>(rec, sid, 4);
-  store<i32>(rec, <i32>(s0 - base), 8);
-  store<i32>(rec, <i32>(s1 - s0), 12);
-  store<i32>(rec, <i32>(r0 - base), 16);
-  store<i32>(rec, <i32>(r1 - r0), 20);
+  store<i32>(rec, <i32> (s0 - base), 8);
+  store<i32>(rec, <i32> (s1 - s0), 12);
+  store<i32>(rec, <i32> (r0 - base), 16);
+  store<i32>(rec, <i32> (r1 - r0), 20);
   store<i32>(rec, hdr, 24);
-  store<i32>(rec, <i32>(d0 - base), 28);
+  store<i32>(rec, <i32> (d0 - base), 28);
   store<i32>(rec, dlen, 32);
 }
 
@@ -147,23 +156,23 @@ export function parse(start: u32, end: u32, maxPayload: u32, maxLine: u32): i32 
   store<i32>(status, 0, 4);
   store<i32>(status, 0, 8);
   store<i32>(status, 0, 12);
-  let p: usize = base + <usize>start;
-  const e: usize = base + <usize>end;
+  let p: usize = base + <usize> start;
+  const e: usize = base + <usize> end;
   let rec: usize = status + STATUS_BYTES;
   let n: i32 = 0;
   while (p < e && n < MAX_FRAMES) {
-    const bound = min<usize>(e, p + <usize>maxLine + 2);
+    const bound = min<usize>(e, p + <usize> maxLine + 2);
     const lf = findLF(p, bound);
     if (lf == bound) {
       if (bound < e) fail(ERR_LINE_TOO_LONG, p);
       break;
     }
-    if (lf == p || <u32>load<u8>(lf - 1) != CR) {
+    if (lf == p || <u32> load<u8>(lf - 1) != CR) {
       fail(ERR_MISSING_CRLF, lf);
       break;
     }
     const le = lf - 1; // end of the control line (exclusive)
-    const c0 = <u32>load<u8>(p) | 0x20;
+    const c0 = <u32> load<u8>(p) | 0x20;
     const len = le - p;
     if (c0 == 0x6d || c0 == 0x68) { // 'm' MSG, 'h' HMSG
       const isH = c0 == 0x68;
@@ -179,11 +188,22 @@ export function parse(start: u32, end: u32, maxPayload: u32, maxLine: u32): i32 
       let a3s: usize = 0, a3e: usize = 0, a4s: usize = 0, a4e: usize = 0;
       let argc = 0;
       while (argc < 6 && nextArg(q, le)) {
-        if (argc == 0) { a0s = argStart; a0e = argEnd; }
-        else if (argc == 1) { a1s = argStart; a1e = argEnd; }
-        else if (argc == 2) { a2s = argStart; a2e = argEnd; }
-        else if (argc == 3) { a3s = argStart; a3e = argEnd; }
-        else if (argc == 4) { a4s = argStart; a4e = argEnd; }
+        if (argc == 0) {
+          a0s = argStart;
+          a0e = argEnd;
+        } else if (argc == 1) {
+          a1s = argStart;
+          a1e = argEnd;
+        } else if (argc == 2) {
+          a2s = argStart;
+          a2e = argEnd;
+        } else if (argc == 3) {
+          a3s = argStart;
+          a3e = argEnd;
+        } else if (argc == 4) {
+          a4s = argStart;
+          a4e = argEnd;
+        }
         argc++;
         q = argEnd;
       }
@@ -206,30 +226,39 @@ export function parse(start: u32, end: u32, maxPayload: u32, maxLine: u32): i32 
         fail(ERR_BAD_NUMBER, p);
         break;
       }
-      if (total > <i64>maxPayload) {
+      if (total > <i64> maxPayload) {
         fail(ERR_TOO_LARGE, p);
         break;
       }
       const d0 = lf + 1;
-      const fe = d0 + <usize>total + 2;
+      const fe = d0 + <usize> total + 2;
       if (fe > e) {
-        store<i32>(status, <i32>(fe - p), 4);
+        store<i32>(status, <i32> (fe - p), 4);
         break;
       }
-      if (<u32>load<u8>(fe - 2) != CR || <u32>load<u8>(fe - 1) != LF) {
+      if (<u32> load<u8>(fe - 2) != CR || <u32> load<u8>(fe - 1) != LF) {
         fail(ERR_MISSING_CRLF, fe - 2);
         break;
       }
       record(
-        rec, isH ? KIND_HMSG : KIND_MSG, <i32>sid, a0s, a0e, hasReply ? a2s : d0, hasReply ? a2e : d0,
-        <i32>hdr, d0, <i32>total, base,
+        rec,
+        isH ? KIND_HMSG : KIND_MSG,
+        <i32> sid,
+        a0s,
+        a0e,
+        hasReply ? a2s : d0,
+        hasReply ? a2e : d0,
+        <i32> hdr,
+        d0,
+        <i32> total,
+        base,
       );
       p = fe;
     } else if (c0 == 0x70) { // 'p' PING / PONG
-      const c1 = <u32>load<u8>(p + 1) | 0x20;
+      const c1 = <u32> load<u8>(p + 1) | 0x20;
       if (
-        len != 4 || (c1 != 0x69 && c1 != 0x6f) || (<u32>load<u8>(p + 2) | 0x20) != 0x6e ||
-        (<u32>load<u8>(p + 3) | 0x20) != 0x67
+        len != 4 || (c1 != 0x69 && c1 != 0x6f) || (<u32> load<u8>(p + 2) | 0x20) != 0x6e ||
+        (<u32> load<u8>(p + 3) | 0x20) != 0x67
       ) {
         fail(ERR_UNKNOWN_OP, p);
         break;
@@ -238,7 +267,7 @@ export function parse(start: u32, end: u32, maxPayload: u32, maxLine: u32): i32 
       record(rec, kind, 0, p, p, p, p, 0, p, 0, base);
       p = lf + 1;
     } else if (c0 == 0x2b) { // '+OK'
-      if (len != 3 || (<u32>load<u8>(p + 1) | 0x20) != 0x6f || (<u32>load<u8>(p + 2) | 0x20) != 0x6b) {
+      if (len != 3 || (<u32> load<u8>(p + 1) | 0x20) != 0x6f || (<u32> load<u8>(p + 2) | 0x20) != 0x6b) {
         fail(ERR_UNKNOWN_OP, p);
         break;
       }
@@ -262,10 +291,10 @@ export function parse(start: u32, end: u32, maxPayload: u32, maxLine: u32): i32 
       fail(ERR_UNKNOWN_OP, p);
       break;
     }
-    rec += <usize>(FRAME_WORDS * 4);
+    rec += <usize> (FRAME_WORDS * 4);
     n++;
   }
-  store<i32>(status, <i32>(p - base), 0);
+  store<i32>(status, <i32> (p - base), 0);
   return n;
 }
 
@@ -278,8 +307,8 @@ export function parse(start: u32, end: u32, maxPayload: u32, maxLine: u32): i32 
  * does not start with a NATS/1.0 line.
  */
 export function scanHeaders(off: u32, len: u32): i32 {
-  const b = readBase() + <usize>off;
-  const e = b + <usize>len;
+  const b = readBase() + <usize> off;
+  const e = b + <usize> len;
   const t = hdrBase();
   store<i32>(t, 0, 0);
   store<i32>(t, 0, 4);
@@ -287,41 +316,41 @@ export function scanHeaders(off: u32, len: u32): i32 {
   if (len < 10 || load<u32>(b) != 0x5354414e || load<u32>(b + 4) != 0x302e312f) return -1; // "NATS" "/1.0"
   let lf = findLF(b + 8, e);
   if (lf == e) return -1;
-  let le = lf > b && <u32>load<u8>(lf - 1) == CR ? lf - 1 : lf;
+  let le = lf > b && <u32> load<u8>(lf - 1) == CR ? lf - 1 : lf;
   let p = b + 8;
   while (p < le && isBlank(load<u8>(p))) p++;
   if (p < le) {
     let code: i32 = 0;
     let q = p;
-    while (q < le && <u32>load<u8>(q) - 0x30 <= 9 && q - p < 3) {
-      code = code * 10 + <i32>(<u32>load<u8>(q) - 0x30);
+    while (q < le && <u32> load<u8>(q) - 0x30 <= 9 && q - p < 3) {
+      code = code * 10 + <i32> (<u32> load<u8>(q) - 0x30);
       q++;
     }
     store<i32>(t, code, 0);
     while (q < le && isBlank(load<u8>(q))) q++;
     let r = le;
     while (r > q && isBlank(load<u8>(r - 1))) r--;
-    store<i32>(t, <i32>(q - b), 4);
-    store<i32>(t, <i32>(r - q), 8);
+    store<i32>(t, <i32> (q - b), 4);
+    store<i32>(t, <i32> (r - q), 8);
   }
   let n: i32 = 0;
   let rec = t + 16;
   p = lf + 1;
   while (p < e && n < MAX_HEADER_FIELDS) {
     lf = findLF(p, e);
-    le = lf > p && <u32>load<u8>(lf - 1) == CR ? lf - 1 : lf;
+    le = lf > p && <u32> load<u8>(lf - 1) == CR ? lf - 1 : lf;
     if (le == p) break; // the empty line ends the block
     let c = p;
-    while (c < le && <u32>load<u8>(c) != 0x3a) c++;
+    while (c < le && <u32> load<u8>(c) != 0x3a) c++;
     if (c < le && c > p) {
       let v = c + 1;
       while (v < le && isBlank(load<u8>(v))) v++;
       let ve = le;
       while (ve > v && isBlank(load<u8>(ve - 1))) ve--;
-      store<i32>(rec, <i32>(p - b), 0);
-      store<i32>(rec, <i32>(c - p), 4);
-      store<i32>(rec, <i32>(v - b), 8);
-      store<i32>(rec, <i32>(ve - v), 12);
+      store<i32>(rec, <i32> (p - b), 0);
+      store<i32>(rec, <i32> (c - p), 4);
+      store<i32>(rec, <i32> (v - b), 8);
+      store<i32>(rec, <i32> (ve - v), 12);
       rec += 16;
       n++;
     }

@@ -330,5 +330,6 @@ export function errorFromServer(text: string): NatsError {
 /** True for server errors after which the server keeps the connection open. */
 export function isRecoverableServerError(err: NatsError): boolean {
   return err instanceof PermissionViolationError ||
-    (err instanceof ServerError && /invalid (publish )?subject|maximum subscriptions exceeded/i.test(err.serverMessage));
+    (err instanceof ServerError &&
+      /invalid (publish )?subject|maximum subscriptions exceeded/i.test(err.serverMessage));
 }

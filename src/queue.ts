@@ -2,7 +2,7 @@
  * An unbounded-by-itself FIFO with a fast async iterator; callers enforce their own bounds.
  * `push` never allocates a promise when a consumer is not waiting.
  */
-import { deferred, type Deferred } from "./encoding.ts";
+import { type Deferred, deferred } from "./encoding.ts";
 
 /** A FIFO that one consumer reads with `for await`. */
 export class AsyncQueue<T> implements AsyncIterable<T>, AsyncIterator<T> {

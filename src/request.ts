@@ -3,11 +3,17 @@
  * the waiting promise routes the answers. `requestMany()` uses an inbox of its own.
  */
 import type { Connection } from "./connection/connection.ts";
-import { deferred, type Deferred, type Payload, payloadBytes, utf8Encoder } from "./encoding.ts";
-import { ConnectionError, type NatsError, NoRespondersError, PermissionViolationError, TimeoutError } from "./errors.ts";
+import { type Deferred, deferred, type Payload, payloadBytes, utf8Encoder } from "./encoding.ts";
+import {
+  ConnectionError,
+  type NatsError,
+  NoRespondersError,
+  type PermissionViolationError,
+  TimeoutError,
+} from "./errors.ts";
 import type { MsgHdrs, MsgHdrsImpl } from "./headers.ts";
 import type { Msg } from "./msg.ts";
-import { MsgImpl } from "./msg.ts";
+import type { MsgImpl } from "./msg.ts";
 import { createInbox, nuid } from "./nuid.ts";
 import { AsyncQueue } from "./queue.ts";
 import type { SubscriptionImpl } from "./subscription.ts";

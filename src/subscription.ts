@@ -5,7 +5,7 @@
  */
 import { AsyncQueue } from "./queue.ts";
 import type { Msg } from "./msg.ts";
-import { deferred, type Deferred } from "./encoding.ts";
+import { type Deferred, deferred } from "./encoding.ts";
 import { InvalidOperationError, type NatsError, TimeoutError } from "./errors.ts";
 
 /** Options for `NatsConnection.subscribe`. */

@@ -177,7 +177,7 @@ Deno.test("keepalive - a stalled server is detected as stale", async () => {
 });
 
 Deno.test("keepalive - the client answers the server's PINGs", async () => {
-  await using srv = await NatsServer.start({ config: "ping_interval: \"100ms\"\nping_max: 2" });
+  await using srv = await NatsServer.start({ config: 'ping_interval: "100ms"\nping_max: 2' });
   const nc = await connect({ servers: srv.url, reconnect: false });
   await delay(600);
   assert.equal(nc.isClosed(), false, "server did not drop us as stale");

@@ -125,7 +125,11 @@ Deno.test("parser - random three-way splits of a long stream (seeded)", () => {
   const rand = rng(42);
   for (let i = 0; i < 400; i++) {
     const n = Math.floor(rand() * 2000);
-    parts.push(i % 3 === 0 ? `HMSG s.${i} ${i} 12 ${12 + n}\r\nNATS/1.0\r\n\r\n${"p".repeat(n)}\r\n` : `MSG s.${i} ${i} ${n}\r\n${"q".repeat(n)}\r\n`);
+    parts.push(
+      i % 3 === 0
+        ? `HMSG s.${i} ${i} 12 ${12 + n}\r\nNATS/1.0\r\n\r\n${"p".repeat(n)}\r\n`
+        : `MSG s.${i} ${i} ${n}\r\n${"q".repeat(n)}\r\n`,
+    );
   }
   const stream = enc.encode(parts.join(""));
   const whole = feed([stream]).frames;

@@ -37,12 +37,12 @@ import {
   TimeoutError,
   UserAuthenticationExpiredError,
 } from "../errors.ts";
-import { decodeText, deferred, type Deferred, utf8Encoder } from "../encoding.ts";
+import { decodeText, type Deferred, deferred, utf8Encoder } from "../encoding.ts";
 import { MsgImpl, type Responder } from "../msg.ts";
-import { SubscriptionImpl, type SubscriptionHost, type SubscriptionOptions } from "../subscription.ts";
+import { type SubscriptionHost, SubscriptionImpl, type SubscriptionOptions } from "../subscription.ts";
 import { StatusHub } from "../status.ts";
 import type { Auth, ResolvedOptions } from "../options.ts";
-import type { DialTarget, Dialer, Transport } from "../transport/transport.ts";
+import type { Dialer, DialTarget, Transport } from "../transport/transport.ts";
 import { connectLine, type ServerInfo } from "./info.ts";
 import { type ServerEntry, ServerPool } from "./servers.ts";
 import { checkQueue, checkSubscribeSubject, hasWildcard } from "../validate.ts";
@@ -282,7 +282,9 @@ export class Connection implements SubscriptionHost {
           if (sub === undefined) continue;
           const off = base + table[o + F_DATA];
           const len = table[o + F_DATA_LEN];
-          const subject = sub.wildcard ? decodeText(bytes, base + table[o + F_SUBJ], table[o + F_SUBJ_LEN]) : sub.subject;
+          const subject = sub.wildcard
+            ? decodeText(bytes, base + table[o + F_SUBJ], table[o + F_SUBJ_LEN])
+            : sub.subject;
           const rlen = table[o + F_REPLY_LEN];
           const reply = rlen > 0 ? decodeText(bytes, base + table[o + F_REPLY], rlen) : undefined;
           let msg: MsgImpl;
@@ -433,7 +435,12 @@ export class Connection implements SubscriptionHost {
   }
 
   /** Publishes pre-encoded parts (subject and reply already validated). */
-  publishBytes(subject: Uint8Array, reply: Uint8Array | undefined, headers: Uint8Array | undefined, data: Uint8Array): void {
+  publishBytes(
+    subject: Uint8Array,
+    reply: Uint8Array | undefined,
+    headers: Uint8Array | undefined,
+    data: Uint8Array,
+  ): void {
     if (this.#closing) throw new ClosedConnectionError();
     if (this.#drainingPubs) throw new DrainingConnectionError();
     const hlen = headers ? headers.length : 0;
