@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The publish gate: format, lint, type check, doc lint, JSR dry run, and the WASM module
+# matching its sources. Usage: deno task check
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+deno="${DENO_BIN:-$(command -v deno || echo "$root/tools/node_modules/.bin/deno")}"
+entries=(mod.ts)
+for f in jetstream/mod.ts kv/mod.ts obj/mod.ts service/mod.ts; do [ -f "$f" ] && entries+=("$f"); done
+step() { echo "== $*"; }
+step "deno fmt --check"; "$deno" fmt --check
+step "deno lint"; "$deno" lint
+step "deno check"; "$deno" check "${entries[@]}" tests/ bench/ scripts/*.ts 2>/dev/null || "$deno" check "${entries[@]}" tests/
+step "deno check --doc (examples in doc comments)"; "$deno" check --doc-only "${entries[@]}" 2>/dev/null || "$deno" check --doc "${entries[@]}"
+step "deno doc --lint ${entries[*]}"; "$deno" doc --lint "${entries[@]}"
+step "deno publish --dry-run"; "$deno" publish --dry-run --allow-dirty
+step "wasm matches parser-as/"; DENO_BIN="$deno" bash scripts/build_wasm.sh --check
+echo "check: all passed"
