@@ -98,6 +98,9 @@ export class RequestMux {
     const subjectBytes = publishSubjectBytes(subject);
     const data = payloadBytes(payload);
     const hdrs = opts.headers ? (opts.headers as MsgHdrsImpl).encode() : undefined;
+    if (!this.#conn.connected && !this.#conn.options.requestsSurviveDisconnect) {
+      return Promise.reject(new ConnectionError("disconnected: the request was not sent"));
+    }
     this.#ensureSub();
     const token = (this.#next++).toString(36);
     const reply = new Uint8Array(this.#prefixBytes.length + token.length);

@@ -48,6 +48,13 @@ import { type ServerEntry, ServerPool } from "./servers.ts";
 import { checkQueue, checkSubscribeSubject, hasWildcard } from "../validate.ts";
 
 const PING = utf8Encoder.encode("PING\r\n");
+
+function pingBytes(n: number): Uint8Array {
+  if (n === 1) return PING;
+  const out = new Uint8Array(PING.length * n);
+  for (let i = 0; i < n; i++) out.set(PING, i * PING.length);
+  return out;
+}
 const PONG = utf8Encoder.encode("PONG\r\n");
 
 /** Counters over the connection's whole life (they survive reconnects). */
@@ -94,6 +101,8 @@ export class Connection implements SubscriptionHost {
   #awaitingInfo = false;
   #readLoops: Set<Promise<void>> = new Set();
   #pongs: PongWaiter[] = [];
+  /** PINGs requested (flush, keepalive) and not yet handed to the socket; the last waiters in #pongs. */
+  #pingsPending = 0;
   #pingsOut = 0;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   #writing = false;
@@ -202,7 +211,6 @@ export class Connection implements SubscriptionHost {
       if (sub.max !== undefined) lines += `UNSUB ${sub.sid} ${Math.max(sub.max - sub.received, 0)}\r\n`;
     }
     if (lines) this.#out.unshift([utf8Encoder.encode(lines)]);
-    for (let i = 0; i < this.#pongs.length; i++) this.#out.raw(PING);
     this.#scheduleWrite();
   }
 
@@ -342,13 +350,12 @@ export class Connection implements SubscriptionHost {
     if (first) {
       this.#awaitingInfo = false;
       this.#onFirstInfo(t, server);
-      return;
     }
     if (info.connect_urls && !this.options.ignoreClusterUpdates) {
       const change = this.#pool.update(info.connect_urls, server.scheme === "tls" ? "nats" : server.scheme);
       if (change.added.length || change.deleted.length) this.statusHub.emit({ type: "update", ...change });
     }
-    if (info.ldm) {
+    if (info.ldm && !first) {
       this.statusHub.emit({ type: "ldm", server: server.hostport });
       if (this.#pool.servers.length > 1) queueMicrotask(() => this.reconnect(false));
     }
@@ -391,27 +398,37 @@ export class Connection implements SubscriptionHost {
     if (this.#writing || !t || !this.#connected) return;
     this.#writing = true;
     let chunks: Uint8Array[] = [];
+    let pingChunk: Uint8Array | undefined;
+    let pings = 0;
     try {
-      while (this.#out.pending > 0 && this.#transport === t) {
+      while ((this.#out.pending > 0 || this.#pingsPending > 0) && this.#transport === t) {
         chunks = this.#out.take();
+        pings = this.#pingsPending;
+        this.#pingsPending = 0;
+        pingChunk = pings > 0 ? pingBytes(pings) : undefined;
+        if (pingChunk) chunks.push(pingChunk);
         for (let i = 0; i < chunks.length; i++) {
           const c = chunks[i];
           await t.write(c);
           this.stats.outBytes += c.length;
-          this.#out.recycle(c);
+          if (c === pingChunk) pingChunk = undefined;
+          else this.#out.recycle(c);
           chunks[i] = EMPTY;
         }
         chunks = [];
         this.#wakeWritable();
       }
     } catch {
-      const unsent = chunks.filter((c) => c !== EMPTY);
+      // Unsent frames go back to the front of the buffer for the next connection; unsent PINGs
+      // are requested again (their waiters are still the newest in #pongs).
+      const unsent = chunks.filter((c) => c !== EMPTY && c !== pingChunk);
       if (unsent.length) this.#out.unshift(unsent);
+      if (pingChunk) this.#pingsPending += pings;
       t.close();
     } finally {
       this.#writing = false;
       this.#wakeWritable();
-      if (this.#out.pending > 0) this.#scheduleWrite();
+      if (this.#out.pending > 0 || this.#pingsPending > 0) this.#scheduleWrite();
     }
   }
 
@@ -464,10 +481,8 @@ export class Connection implements SubscriptionHost {
     if (this.#closing) return Promise.reject(new ClosedConnectionError());
     const d = deferred<void>();
     this.#pongs.push((err) => err ? d.reject(err) : d.resolve());
-    if (this.#connected) {
-      this.#out.raw(PING);
-      this.#scheduleWrite();
-    }
+    this.#pingsPending++;
+    this.#scheduleWrite();
     return d.promise;
   }
 
@@ -562,7 +577,7 @@ export class Connection implements SubscriptionHost {
     this.#pingsOut++;
     this.statusHub.emit({ type: "ping", pendingPings: this.#pingsOut });
     this.#pongs.push(() => {});
-    this.#out.raw(PING);
+    this.#pingsPending++;
     this.#scheduleWrite();
   }
 
@@ -582,6 +597,10 @@ export class Connection implements SubscriptionHost {
       return;
     }
     if (this.#closing || !wasConnected) return;
+    // PINGs that reached the old socket will never be answered: those flushes cannot be confirmed.
+    const unanswerable = this.#pongs.splice(0, this.#pongs.length - this.#pingsPending);
+    const flushErr = new ConnectionError("connection lost before the server confirmed the flush", { cause: err });
+    for (const w of unanswerable) w(flushErr);
     const server = this.#pool.current?.hostport ?? "";
     this.statusHub.emit({ type: "disconnect", server, error: err });
     this.onDisconnect?.(err);
@@ -734,6 +753,7 @@ export class Connection implements SubscriptionHost {
     this.#out.clear();
     const closedErr = new ClosedConnectionError();
     for (const w of this.#pongs.splice(0)) w(closedErr);
+    this.#pingsPending = 0;
     for (const w of this.#writableWaiters.splice(0)) w();
     for (const sub of this.#subs.values()) sub.close();
     this.#subs.clear();
