@@ -20,9 +20,17 @@
 import { NatsConnection } from "./src/nats.ts";
 import type { ConnectionOptions } from "./src/options.ts";
 import { denoDial } from "./src/transport/deno_tcp.ts";
+import { denoWsDial } from "./src/transport/deno_websocket.ts";
+import type { DialTarget, Transport } from "./src/transport/transport.ts";
+
+/** Picks the transport for a server URL: WebSocket for ws:// and wss://, TCP (and TLS) otherwise. */
+function dial(target: DialTarget): Promise<Transport> {
+  return target.scheme === "ws" || target.scheme === "wss" ? denoWsDial(target) : denoDial(target);
+}
 
 /**
- * Connects to a NATS server over TCP (or TLS) with Deno's networking.
+ * Connects to a NATS server with Deno's networking: TCP (and TLS) for `nats://` and `tls://`
+ * URLs, WebSocket for `ws://` and `wss://`.
  *
  * @example
  * ```ts ignore
@@ -32,7 +40,7 @@ import { denoDial } from "./src/transport/deno_tcp.ts";
  * ```
  */
 export function connect(options: ConnectionOptions = {}): Promise<NatsConnection> {
-  return NatsConnection.connect(options, denoDial);
+  return NatsConnection.connect(options, dial);
 }
 
 export { NatsConnection, type PublishOptions } from "./src/nats.ts";
@@ -65,3 +73,17 @@ export {
   TimeoutError,
   UserAuthenticationExpiredError,
 } from "./src/errors.ts";
+export {
+  credsAuthenticator,
+  jwtAuthenticator,
+  nkeyAuthenticator,
+  type Supplier,
+  tokenAuthenticator,
+  usernamePasswordAuthenticator,
+} from "./src/auth/authenticators.ts";
+export { type Credentials, parseCreds } from "./src/auth/creds.ts";
+export { readCredsFile } from "./src/auth/creds_file.ts";
+export type { Seed } from "./src/auth/nkey_sign.ts";
+export { wsDial, wsDialer, type WsFactory, type WsSocket, wsUrl } from "./src/transport/websocket.ts";
+export { denoWsDial } from "./src/transport/deno_websocket.ts";
+export { denoDial } from "./src/transport/deno_tcp.ts";

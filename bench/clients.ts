@@ -75,7 +75,11 @@ class Ours implements BenchConn {
   }
 
   echo(subject: string): void {
-    this.nc.subscribe(subject, { callback: (_err, m) => m.respond(m.data) });
+    this.nc.subscribe(subject, {
+      callback: (_err, m) => {
+        m.respond(m.data);
+      },
+    });
   }
 
   async request(subject: string, data: Uint8Array): Promise<number> {
@@ -114,7 +118,11 @@ class Official implements BenchConn {
   }
 
   echo(subject: string): void {
-    this.nc.subscribe(subject, { callback: (_err, m) => m.respond(m.data) });
+    this.nc.subscribe(subject, {
+      callback: (_err, m) => {
+        m.respond(m.data);
+      },
+    });
   }
 
   async request(subject: string, data: Uint8Array): Promise<number> {

@@ -17,8 +17,8 @@ export interface Metric {
   value: number;
   /** Unit for display, e.g. `msgs/s`, `µs`, `MiB`, `ms`. */
   unit: string;
-  /** Which direction is better. */
-  better: "higher" | "lower";
+  /** Which direction is better ("none": informational, no ratio). */
+  better: "higher" | "lower" | "none";
 }
 
 /** What one run of one client returns. The first metric is the headline. */
@@ -62,6 +62,6 @@ export interface Scenario {
 }
 
 /** Builds a metric. */
-export function metric(name: string, value: number, unit: string, better: "higher" | "lower"): Metric {
+export function metric(name: string, value: number, unit: string, better: Metric["better"]): Metric {
   return { name, value, unit, better };
 }

@@ -47,7 +47,10 @@ export function validateName(kind: string, name: string | undefined): void {
   if (!name) throw new InvalidArgumentError(`${kind} name is required`);
   for (let i = 0; i < name.length; i++) {
     const c = name[i];
-    if (c === "." || c === "*" || c === ">" || c === " " || c === "\t" || c === "\r" || c === "\n" || c === "/" || c === "\\") {
+    if (
+      c === "." || c === "*" || c === ">" || c === " " || c === "\t" || c === "\r" || c === "\n" || c === "/" ||
+      c === "\\"
+    ) {
       throw new InvalidArgumentError(`invalid ${kind} name '${name}': '${c}' is not allowed`);
     }
   }

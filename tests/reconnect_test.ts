@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConnectionError, connect, type NatsConnection, OutboundBufferFullError, type Status } from "../mod.ts";
+import { connect, ConnectionError, type NatsConnection, OutboundBufferFullError, type Status } from "../mod.ts";
 import { freePort, NatsCluster, NatsServer } from "./helpers/server.ts";
 import { delay, take, waitFor } from "./helpers/util.ts";
 
@@ -122,7 +122,9 @@ Deno.test("cluster - discovers servers, survives a killed server, delivers every
   const observer = await connect({ servers: s3.url });
   const seen = new Map<number, number>();
   const own = new Map<number, number>();
-  observer.subscribe("c.data", { callback: (_e, m) => seen.set(Number(m.string()), (seen.get(Number(m.string())) ?? 0) + 1) });
+  observer.subscribe("c.data", {
+    callback: (_e, m) => seen.set(Number(m.string()), (seen.get(Number(m.string())) ?? 0) + 1),
+  });
   nc.subscribe("c.data", { callback: (_e, m) => own.set(Number(m.string()), (own.get(Number(m.string())) ?? 0) + 1) });
   await observer.flush();
   await nc.flush();

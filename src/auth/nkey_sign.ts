@@ -49,7 +49,8 @@ export function base64UrlEncode(bytes: Uint8Array): string {
  * ```
  */
 export function keyPairFromSeed(seed: Seed): KeyPair {
-  const bytes = typeof seed === "string" ? utf8Encoder.encode(seed.trim()) : seed;
+  // A copy: the key pair keeps the array it is given and zeroes it on clear().
+  const bytes = typeof seed === "string" ? utf8Encoder.encode(seed.trim()) : seed.slice();
   try {
     return fromSeed(bytes);
   } catch (err) {

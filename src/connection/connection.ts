@@ -175,9 +175,10 @@ export class Connection implements SubscriptionHost {
     this.#handshake = hs;
     this.#awaitingInfo = true;
     this.#reader.reset();
+    const dialing = this.#dial(this.#target(server));
     let t: Transport | undefined;
     try {
-      t = await Promise.race([this.#dial(this.#target(server)), hs.promise.then(() => undefined)]);
+      t = await Promise.race([dialing, hs.promise.then(() => undefined)]);
       if (!t) throw new ConnectionError("connect aborted");
       if (this.#closing) throw new ClosedConnectionError();
       this.#transport = t;
@@ -186,21 +187,31 @@ export class Connection implements SubscriptionHost {
       loop.finally(() => this.#readLoops.delete(loop));
       await hs.promise;
     } catch (err) {
+      // a dial that completes after the timeout must not leak its socket
+      dialing.then((late) => late !== t && late.close(), () => {});
+      if (this.#handshake === hs) this.#handshake = undefined;
       const current = this.#transport;
       this.#transport = undefined;
+      this.#connected = false;
       current?.close();
       t?.close();
       throw err;
     } finally {
       clearTimeout(timer);
-      this.#handshake = undefined;
     }
+  }
+
+  /** The first PONG arrived: the connection is up. Runs inside frame processing, synchronously. */
+  #handshakeDone(server: ServerEntry): void {
+    const hs = this.#handshake!;
+    this.#handshake = undefined;
     server.didConnect = true;
     server.reconnects = 0;
     this.#lastAuthError = undefined;
     this.#connected = true;
     this.#resendState();
     this.#startPings();
+    hs.resolve();
   }
 
   /** After the first PONG: resubscribe, then flush what was buffered, then re-issue PINGs. */
@@ -322,7 +333,7 @@ export class Connection implements SubscriptionHost {
           this.#scheduleWrite();
         } else if (kind === KIND_PONG) {
           this.#pingsOut = 0;
-          if (this.#handshake && !this.#connected) this.#handshake.resolve();
+          if (this.#handshake && !this.#connected) this.#handshakeDone(server);
           else this.#pongs.shift()?.();
         } else if (kind === KIND_INFO) {
           this.#onInfo(t, server, decodeText(bytes, base + table[o + F_SUBJ], table[o + F_SUBJ_LEN]));

@@ -87,7 +87,12 @@ export async function denoDial(target: DialTarget): Promise<Transport> {
         cert: target.tls?.cert,
         key: target.tls?.key,
       });
-      await conn.handshake();
+      try {
+        await conn.handshake();
+      } catch (err) {
+        conn.close();
+        throw err;
+      }
       return new DenoTransport(conn, true);
     }
     const conn = await Deno.connect({ hostname: target.hostname, port: target.port });

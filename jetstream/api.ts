@@ -1,0 +1,111 @@
+/**
+ * The JetStream API transport: JSON requests on `<prefix>.<verb…>` with typed errors.
+ *
+ * @module
+ */
+import { InvalidArgumentError, type NatsConnection, NoRespondersError } from "../mod.ts";
+import type { MsgHdrs } from "../mod.ts";
+import type { ApiResponse } from "./api_types.ts";
+import { JetStreamApiError, JetStreamNotEnabledError, JsApiCodes } from "./errors.ts";
+import { ServerFeatures } from "./features.ts";
+
+/** Options shared by `jetstream()` and `jetstreamManager()`. */
+export interface JetStreamOptions {
+  /** A custom API prefix (e.g. an import from another account); default `$JS.API`. */
+  apiPrefix?: string;
+  /** A JetStream domain: the prefix becomes `$JS.<domain>.API`. */
+  domain?: string;
+  /** Milliseconds to wait for an API reply (default 5000). */
+  timeout?: number;
+}
+
+/** Default API timeout in milliseconds. */
+export const DEFAULT_API_TIMEOUT = 5000;
+
+/**
+ * Resolves the API prefix from the options (trailing dots removed).
+ *
+ * @example
+ * ```ts
+ * import { apiPrefix } from "./api.ts";
+ * console.log(apiPrefix({ domain: "hub" })); // "$JS.hub.API"
+ * ```
+ */
+export function apiPrefix(opts: JetStreamOptions = {}): string {
+  if (opts.domain && opts.apiPrefix) throw new InvalidArgumentError("domain and apiPrefix exclude each other");
+  if (opts.domain) return `$JS.${opts.domain}.API`;
+  const p = (opts.apiPrefix ?? "$JS.API").replace(/\.+$/, "");
+  if (!p) throw new InvalidArgumentError("apiPrefix must not be empty");
+  return p;
+}
+
+/** Per-call options of {@link JsApi.request}. */
+export interface ApiCallOptions {
+  /** Milliseconds to wait. */
+  timeout?: number;
+  /** Headers to send. */
+  headers?: MsgHdrs;
+}
+
+/** A JetStream API client bound to one connection and prefix. */
+export class JsApi {
+  /** The connection. */
+  readonly nc: NatsConnection;
+  /** The API prefix (`$JS.API`, `$JS.<domain>.API` or custom). */
+  readonly prefix: string;
+  /** Default timeout in ms. */
+  readonly timeout: number;
+  /** The options given. */
+  readonly opts: JetStreamOptions;
+  #features: ServerFeatures | undefined;
+
+  /** Creates the client. */
+  constructor(nc: NatsConnection, opts: JetStreamOptions = {}) {
+    this.nc = nc;
+    this.opts = { ...opts };
+    this.prefix = apiPrefix(opts);
+    this.timeout = opts.timeout ?? DEFAULT_API_TIMEOUT;
+  }
+
+  /** Features of the server connected to (re-read when the server changes). */
+  get features(): ServerFeatures {
+    const v = this.nc.info?.version;
+    if (!this.#features || this.#features.version !== (v ?? "unknown")) {
+      this.#features = new ServerFeatures(v, this.nc.info?.api_lvl);
+    }
+    return this.#features;
+  }
+
+  /**
+   * Sends `body` (JSON, or nothing) to `<prefix>.<subject>` and returns the parsed answer.
+   * Throws {@link JetStreamApiError} when the answer has an error, {@link JetStreamNotEnabledError}
+   * when nobody answers.
+   */
+  async request<T>(subject: string, body?: unknown, opts: ApiCallOptions = {}): Promise<T> {
+    const full = `${this.prefix}.${subject}`;
+    const payload = body === undefined ? "" : JSON.stringify(body);
+    let msg;
+    try {
+      msg = await this.nc.request(full, payload, { timeout: opts.timeout ?? this.timeout, headers: opts.headers });
+    } catch (err) {
+      if (err instanceof NoRespondersError) throw new JetStreamNotEnabledError(full, { cause: err });
+      throw err;
+    }
+    return parseApiResponse<T>(msg.data, full);
+  }
+}
+
+const decoder = new TextDecoder();
+
+/** Parses an API answer; throws its error as a typed error. */
+export function parseApiResponse<T>(data: Uint8Array, subject: string): T {
+  const r = JSON.parse(decoder.decode(data)) as ApiResponse;
+  if (r.error) {
+    const ec = r.error.err_code;
+    if (ec === JsApiCodes.JetStreamNotEnabled || ec === JsApiCodes.JetStreamNotEnabledForAccount) {
+      throw new JetStreamNotEnabledError(subject, { cause: new JetStreamApiError(r.error) });
+    }
+    throw new JetStreamApiError(r.error);
+  }
+  return r as T;
+}

@@ -1,0 +1,114 @@
+/**
+ * The JetStream client: publishing and getting consumers to read from.
+ *
+ * @module
+ */
+import type { NatsConnection, Payload } from "../mod.ts";
+import { type JetStreamOptions, JsApi } from "./api.ts";
+import type { PubAck } from "./api_types.ts";
+import { type Consumer, PullConsumer } from "./consumer.ts";
+import { type JetStreamManager, jetstreamManager } from "./manager.ts";
+import { OrderedConsumer, type OrderedConsumerOptions } from "./ordered.ts";
+import { type JetStreamPublishOptions, jsPublish } from "./publish.ts";
+import { PushConsumer } from "./push.ts";
+import { validateName } from "./util.ts";
+
+/**
+ * Gets consumers, reached as `js.consumers`.
+ *
+ * @example
+ * ```ts ignore
+ * const durable = await js.consumers.get("ORDERS", "worker");
+ * const ordered = await js.consumers.get("ORDERS", { filter_subjects: "orders.eu.>" });
+ * ```
+ */
+export class Consumers {
+  readonly #api: JsApi;
+
+  /** Creates the accessor over `api`. */
+  constructor(api: JsApi) {
+    this.#api = api;
+  }
+
+  /**
+   * The named pull consumer of `stream` (it must exist), or, given options or nothing, a new
+   * ordered consumer.
+   */
+  async get(stream: string, name?: string | OrderedConsumerOptions): Promise<Consumer> {
+    validateName("stream", stream);
+    if (typeof name === "string") return await PullConsumer.get(this.#api, stream, name);
+    await this.#api.request(`STREAM.INFO.${stream}`);
+    return new OrderedConsumer(this.#api, stream, name ?? {});
+  }
+
+  /** The named push consumer of `stream` (it must exist and have a deliver subject). */
+  getPushConsumer(stream: string, name: string): Promise<PushConsumer> {
+    return PushConsumer.get(this.#api, stream, name);
+  }
+}
+
+/**
+ * Publishes to streams and reads from consumers. Create it with {@link jetstream}.
+ *
+ * @example
+ * ```ts ignore
+ * const js = jetstream(nc);
+ * const ack = await js.publish("orders.1", JSON.stringify({ id: 1 }), { msgID: "order-1" });
+ * console.log(ack.seq);
+ * ```
+ */
+export class JetStreamClient {
+  /** The API client (connection, prefix, timeout, server features). */
+  readonly api: JsApi;
+  /** Consumer access. */
+  readonly consumers: Consumers;
+
+  /** Creates the client over `api`. */
+  constructor(api: JsApi) {
+    this.api = api;
+    this.consumers = new Consumers(api);
+  }
+
+  /** The connection. */
+  get nc(): NatsConnection {
+    return this.api.nc;
+  }
+
+  /** The API prefix in use. */
+  get apiPrefix(): string {
+    return this.api.prefix;
+  }
+
+  /**
+   * Publishes and resolves with the PubAck. Returns at once: keep many promises in flight for
+   * throughput (each is a request on the shared inbox). Rejects with `JetStreamApiError` when the
+   * stream refuses the message (e.g. a failed expectation), `NoRespondersError` when no stream
+   * stores `subject` (after `retries`), `TimeoutError` without an answer.
+   */
+  publish(subject: string, payload?: Payload, opts?: JetStreamPublishOptions): Promise<PubAck> {
+    return jsPublish(this.api, subject, payload, opts);
+  }
+
+  /** A manager with the same options (checks that JetStream is enabled). */
+  jetstreamManager(): Promise<JetStreamManager> {
+    return jetstreamManager(this.api.nc, this.api.opts);
+  }
+
+  /** The options this client was created with. */
+  getOptions(): JetStreamOptions {
+    return { ...this.api.opts };
+  }
+}
+
+/**
+ * Creates a {@link JetStreamClient} on `nc`.
+ *
+ * @example
+ * ```ts ignore
+ * import { jetstream } from "@natsw/natsw/jetstream";
+ * const js = jetstream(nc, { timeout: 2000 });
+ * ```
+ */
+export function jetstream(nc: NatsConnection, opts: JetStreamOptions = {}): JetStreamClient {
+  return new JetStreamClient(new JsApi(nc, opts));
+}

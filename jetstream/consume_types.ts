@@ -1,0 +1,128 @@
+/**
+ * Options and notifications of the simplified consumer API (`fetch`, `next`, `consume`).
+ * Times are milliseconds here (the client converts them to nanoseconds on the wire).
+ *
+ * @module
+ */
+import type { JsMsg } from "./jsmsg.ts";
+
+/** Priority-group fields of a pull (2.11+). */
+export interface PullPriorityOptions {
+  /** The priority group to pull for (required when the consumer has groups). */
+  group?: string;
+  /** Overflow: serve only when the consumer has at least this many pending messages. */
+  min_pending?: number;
+  /** Overflow: serve only when at least this many messages wait for an ack. */
+  min_ack_pending?: number;
+  /** Prioritized policy: 0–9, lower first (2.12). */
+  priority?: number;
+}
+
+/** Options of `consumer.fetch()`. */
+export interface FetchOptions extends PullPriorityOptions {
+  /** Most messages (default 100); excludes `max_bytes`. */
+  max_messages?: number;
+  /** Byte budget; excludes `max_messages`. */
+  max_bytes?: number;
+  /** Milliseconds the server waits for messages (default 30000). */
+  expires?: number;
+  /** Milliseconds between server heartbeats while waiting (off unless set, or when expires ≥ 30 s). */
+  idle_heartbeat?: number;
+}
+
+/** Options of `consumer.next()`. */
+export interface NextOptions extends PullPriorityOptions {
+  /** Milliseconds the server waits for a message (default 30000). */
+  expires?: number;
+  /** Milliseconds between heartbeats. */
+  idle_heartbeat?: number;
+}
+
+/** Options of `consumer.consume()`. */
+export interface ConsumeOptions extends PullPriorityOptions {
+  /** Most messages held (requested plus buffered; default 100); excludes `max_bytes`. */
+  max_messages?: number;
+  /** Most bytes held; excludes `max_messages`. */
+  max_bytes?: number;
+  /** Milliseconds each pull request lives on the server (default 30000, at least 1000). */
+  expires?: number;
+  /** Milliseconds between server heartbeats (default expires/2, 500–30000). */
+  idle_heartbeat?: number;
+  /** Pull more once held messages drop to this (default half of max_messages). */
+  threshold_messages?: number;
+  /** Pull more once held bytes drop to this (default half of max_bytes). */
+  threshold_bytes?: number;
+  /** Handle messages in this callback instead of iterating (exceptions are reported as status). */
+  callback?: (m: JsMsg) => void;
+  /** On a 503 or missed heartbeats, check the consumer and end if it is gone. */
+  abort_on_missing_resource?: boolean;
+}
+
+/**
+ * What happened while consuming: read `messages.status()`. Nothing here is thrown into the
+ * message loop; only terminal conditions end it (with an error).
+ *
+ * @example
+ * ```ts ignore
+ * (async () => {
+ *   for await (const s of messages.status()) if (s.type === "heartbeats_missed") console.log(s.count);
+ * })();
+ * ```
+ */
+export type ConsumerNotification =
+  /** No traffic for 2 heartbeat intervals; the client pulls again. */
+  | { type: "heartbeats_missed"; count: number }
+  /** A pull found nobody to answer (JetStream or the consumer unavailable); retried with backoff. */
+  | { type: "no_responders"; code: number }
+  /** The consumer does not exist (checked after a 503 or missed heartbeats). */
+  | { type: "consumer_not_found" }
+  /** The stream does not exist. */
+  | { type: "stream_not_found" }
+  /** The consumer was deleted (terminal, except for ordered consumers, which recreate). */
+  | { type: "consumer_deleted"; code: number; description: string }
+  /** A pull exceeded a consumer limit (max_waiting, max_batch, max_expires, max_bytes). */
+  | { type: "exceeded_limits"; code: number; description: string }
+  /** An ordered consumer was recreated under `name`. */
+  | { type: "ordered_consumer_recreated"; name: string }
+  /** A pull request was sent. */
+  | { type: "next"; batch: number; max_bytes?: number }
+  /** The server ended pull requests (e.g. expiry, leadership change) with this status. */
+  | { type: "debug"; code: number; description: string }
+  /** A heartbeat arrived. */
+  | { type: "heartbeat" }
+  /** A flow-control request was answered. */
+  | { type: "flow_control" }
+  /** This client was pinned (priority groups) with `id`. */
+  | { type: "consumer_pinned"; id: string }
+  /** The pin was lost (423); the next pull goes without it. */
+  | { type: "consumer_unpinned"; code: number; description: string }
+  /** The connection came back; pulls were re-sent. */
+  | { type: "reset" }
+  /** The message callback threw. */
+  | { type: "callback_error"; error: unknown };
+
+/**
+ * The messages of a `consume()` or `fetch()`: iterate them (unless a callback was given).
+ *
+ * @example
+ * ```ts ignore
+ * const messages = await consumer.consume({ max_messages: 50 });
+ * for await (const m of messages) { m.ack(); if (m.seq === 10) messages.stop(); }
+ * ```
+ */
+export interface ConsumerMessages extends AsyncIterable<JsMsg>, AsyncDisposable {
+  /** Notifications (heartbeats missed, recoveries, limits…); ends when the messages end. */
+  status(): AsyncIterable<ConsumerNotification>;
+  /** Stops pulling; messages already buffered are still handed over, then iteration ends. */
+  stop(err?: Error): void;
+  /** Stops and discards buffered messages; resolves when done. */
+  close(): Promise<void | Error>;
+  /** Resolves when the messages end, with the terminal error if any. */
+  closed(): Promise<void | Error>;
+  /** Messages handed to the application. */
+  getProcessed(): number;
+  /** Messages requested from the server and not yet received. */
+  getPending(): number;
+  /** Messages received. */
+  getReceived(): number;
+}

@@ -1,0 +1,153 @@
+/**
+ * Consumer management: create (with the 2.9+ named subjects and the 2.10+ action), update, info,
+ * list, delete, pause/resume and unpin.
+ *
+ * @module
+ */
+import { InvalidArgumentError } from "../mod.ts";
+import type { JsApi } from "./api.ts";
+import type { ConsumerConfig, ConsumerInfo, ConsumerPauseResponse } from "./consumer_types.ts";
+import { Feature } from "./features.ts";
+import { Lister } from "./lister.ts";
+import { validateName } from "./util.ts";
+
+const GROUP_NAME = /^[A-Za-z0-9/_=-]{1,16}$/;
+
+/** Client-side checks of a consumer config against the rules and the server's version. */
+export function checkConsumerConfig(api: JsApi, cfg: ConsumerConfig): void {
+  if (cfg.name && cfg.durable_name && cfg.name !== cfg.durable_name) {
+    throw new InvalidArgumentError(`consumer name '${cfg.name}' and durable_name '${cfg.durable_name}' differ`);
+  }
+  if (cfg.durable_name) validateName("durable", cfg.durable_name);
+  if (cfg.name) validateName("consumer", cfg.name);
+  if (cfg.deliver_group && (cfg.flow_control || cfg.idle_heartbeat)) {
+    throw new InvalidArgumentError("deliver_group cannot be used with flow_control or idle_heartbeat");
+  }
+  if (cfg.filter_subject && cfg.filter_subjects?.length) {
+    throw new InvalidArgumentError("filter_subject and filter_subjects exclude each other");
+  }
+  const f = api.features;
+  if (cfg.filter_subjects?.length || cfg.metadata) f.require(Feature.Consumer210);
+  if (cfg.pause_until) f.require(Feature.ConsumerPause);
+  if (cfg.priority_groups?.length || (cfg.priority_policy && cfg.priority_policy !== "none")) {
+    f.require(Feature.PriorityGroups);
+    if (cfg.deliver_subject) throw new InvalidArgumentError("priority groups are for pull consumers only");
+    for (const g of cfg.priority_groups ?? []) {
+      if (!GROUP_NAME.test(g)) throw new InvalidArgumentError(`invalid priority group name '${g}'`);
+    }
+  }
+}
+
+/** The create subject and body for `cfg` on the connected server. */
+function createRequest(
+  api: JsApi,
+  stream: string,
+  cfg: ConsumerConfig,
+  action: "create" | "update" | "",
+): { subject: string; body: Record<string, unknown> } {
+  const f = api.features;
+  const name = cfg.name ?? cfg.durable_name;
+  const body: Record<string, unknown> = { stream_name: stream, config: cfg };
+  if (f.supports(Feature.Consumer210) && action) body.action = action;
+  if (f.supports(Feature.ConsumerCreateSubject)) {
+    if (!name || cfg.filter_subjects?.length) return { subject: `CONSUMER.CREATE.${stream}`, body };
+    const filter = cfg.filter_subject && cfg.filter_subject !== ">" ? `.${cfg.filter_subject}` : "";
+    return { subject: `CONSUMER.CREATE.${stream}.${name}${filter}`, body };
+  }
+  if (cfg.durable_name) return { subject: `CONSUMER.DURABLE.CREATE.${stream}.${cfg.durable_name}`, body };
+  return { subject: `CONSUMER.CREATE.${stream}`, body };
+}
+
+function strip(ci: ConsumerInfo): ConsumerInfo {
+  delete (ci as { type?: string }).type;
+  return ci;
+}
+
+/**
+ * Consumer management, reached as `jsm.consumers`.
+ *
+ * @example
+ * ```ts ignore
+ * await jsm.consumers.add("ORDERS", { durable_name: "worker", ack_policy: AckPolicy.Explicit });
+ * const ci = await jsm.consumers.info("ORDERS", "worker");
+ * console.log(ci.num_pending);
+ * ```
+ */
+export class ConsumerAPI {
+  readonly #api: JsApi;
+
+  /** Creates the API over `api`. */
+  constructor(api: JsApi) {
+    this.#api = api;
+  }
+
+  /** Creates a consumer (fails with err_code 10148 if one with another config exists). */
+  async add(stream: string, cfg: ConsumerConfig, action: "create" | "update" | "" = "create"): Promise<ConsumerInfo> {
+    validateName("stream", stream);
+    checkConsumerConfig(this.#api, cfg);
+    const { subject, body } = createRequest(this.#api, stream, cfg, action);
+    return strip(await this.#api.request<ConsumerInfo>(subject, body));
+  }
+
+  /** Changes a consumer: `cfg` is merged over its current configuration. */
+  async update(stream: string, name: string, cfg: Partial<ConsumerConfig>): Promise<ConsumerInfo> {
+    const current = await this.info(stream, name);
+    const merged: ConsumerConfig = { ...current.config, ...cfg };
+    return this.add(stream, merged, "update");
+  }
+
+  /** A consumer's configuration and state. */
+  async info(stream: string, name: string): Promise<ConsumerInfo> {
+    validateName("stream", stream);
+    validateName("consumer", name);
+    return strip(await this.#api.request<ConsumerInfo>(`CONSUMER.INFO.${stream}.${name}`));
+  }
+
+  /** Deletes a consumer; true on success. */
+  async delete(stream: string, name: string): Promise<boolean> {
+    validateName("stream", stream);
+    validateName("consumer", name);
+    const r = await this.#api.request<{ success: boolean }>(`CONSUMER.DELETE.${stream}.${name}`);
+    return r.success;
+  }
+
+  /** Every consumer of `stream`, paging through all pages. */
+  list(stream: string): Lister<ConsumerInfo> {
+    validateName("stream", stream);
+    return new Lister(this.#api, `CONSUMER.LIST.${stream}`, {}, (r) => (r as { consumers?: ConsumerInfo[] }).consumers);
+  }
+
+  /** Every consumer name of `stream`. */
+  names(stream: string): Lister<string> {
+    validateName("stream", stream);
+    return new Lister(this.#api, `CONSUMER.NAMES.${stream}`, {}, (r) => (r as { consumers?: string[] }).consumers);
+  }
+
+  /** Pauses a consumer until `until` (2.11+). */
+  async pause(stream: string, name: string, until: Date): Promise<ConsumerPauseResponse> {
+    this.#api.features.require(Feature.ConsumerPause);
+    validateName("stream", stream);
+    validateName("consumer", name);
+    const r = await this.#api.request<ConsumerPauseResponse>(`CONSUMER.PAUSE.${stream}.${name}`, {
+      pause_until: until.toISOString(),
+    });
+    return { paused: r.paused, pause_until: r.pause_until, pause_remaining: r.pause_remaining };
+  }
+
+  /** Resumes a paused consumer (2.11+). */
+  async resume(stream: string, name: string): Promise<ConsumerPauseResponse> {
+    this.#api.features.require(Feature.ConsumerPause);
+    validateName("stream", stream);
+    validateName("consumer", name);
+    const r = await this.#api.request<ConsumerPauseResponse>(`CONSUMER.PAUSE.${stream}.${name}`);
+    return { paused: r.paused, pause_until: r.pause_until, pause_remaining: r.pause_remaining };
+  }
+
+  /** Unpins the pinned client of priority `group` (2.11+); the next pull gets pinned. */
+  async unpin(stream: string, name: string, group: string): Promise<void> {
+    this.#api.features.require(Feature.PriorityGroups);
+    validateName("stream", stream);
+    validateName("consumer", name);
+    await this.#api.request(`CONSUMER.UNPIN.${stream}.${name}`, { group });
+  }
+}

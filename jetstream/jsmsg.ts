@@ -1,0 +1,213 @@
+/**
+ * Messages delivered by a consumer: metadata parsed from the `$JS.ACK` reply subject (v1 and v2
+ * layouts) and the acknowledgement verbs.
+ *
+ * @module
+ */
+import type { Msg, MsgHdrs, NatsConnection } from "../mod.ts";
+import { NotJetStreamMessageError } from "./errors.ts";
+import type { PullRequest } from "./consumer_types.ts";
+import { nanos } from "./util.ts";
+
+/** Metadata of a delivered message. */
+export interface DeliveryInfo {
+  /** JetStream domain (empty when none). */
+  domain: string;
+  /** Account hash (v2 ack subjects only). */
+  account_hash?: string;
+  /** Stream. */
+  stream: string;
+  /** Consumer. */
+  consumer: string;
+  /** How many times it was delivered (1 on first delivery). */
+  redeliveryCount: number;
+  /** True when delivered before. */
+  redelivered: boolean;
+  /** Stream sequence. */
+  streamSequence: number;
+  /** Consumer (delivery) sequence. */
+  deliverySequence: number;
+  /** Store time, nanoseconds since the epoch. */
+  timestampNanos: bigint;
+  /** Store time, milliseconds since the epoch. */
+  timestamp: number;
+  /** Messages still pending for the consumer. */
+  pending: number;
+}
+
+/**
+ * Parses a `$JS.ACK` reply subject: v1 (9 tokens) or v2 (11 or more tokens).
+ * Throws {@link NotJetStreamMessageError} for anything else.
+ *
+ * @example
+ * ```ts
+ * import { parseAckSubject } from "./jsmsg.ts";
+ * const i = parseAckSubject("$JS.ACK.S.C.1.5.5.1700000000000000000.0");
+ * console.log(i.stream, i.streamSequence); // S 5
+ * ```
+ */
+export function parseAckSubject(reply: string | undefined): DeliveryInfo {
+  const t = (reply ?? "").split(".");
+  if (t[0] !== "$JS" || t[1] !== "ACK" || !(t.length === 9 || t.length >= 11)) {
+    throw new NotJetStreamMessageError(reply ?? "");
+  }
+  let domain = "";
+  let account_hash: string | undefined;
+  let i = 2;
+  if (t.length >= 11) {
+    domain = t[2] === "_" ? "" : t[2];
+    account_hash = t[3];
+    i = 4;
+  }
+  const delivered = Number(t[i + 2]);
+  const ts = BigInt(t[i + 5]);
+  const info: DeliveryInfo = {
+    domain,
+    stream: t[i],
+    consumer: t[i + 1],
+    redeliveryCount: delivered,
+    redelivered: delivered > 1,
+    streamSequence: Number(t[i + 3]),
+    deliverySequence: Number(t[i + 4]),
+    timestampNanos: ts,
+    timestamp: Number(ts / 1_000_000n),
+    pending: Number(t[i + 6]),
+  };
+  if (account_hash !== undefined) info.account_hash = account_hash;
+  return info;
+}
+
+/**
+ * A message from a JetStream consumer.
+ *
+ * @example
+ * ```ts ignore
+ * for await (const m of await consumer.consume()) {
+ *   console.log(m.seq, m.subject, m.string());
+ *   m.ack();
+ * }
+ * ```
+ */
+export interface JsMsg {
+  /** The subject it was published to. */
+  readonly subject: string;
+  /** The payload. */
+  readonly data: Uint8Array;
+  /** Its headers. */
+  readonly headers: MsgHdrs | undefined;
+  /** The `$JS.ACK` reply subject. */
+  readonly reply: string;
+  /** Stream sequence. */
+  readonly seq: number;
+  /** True when delivered before. */
+  readonly redelivered: boolean;
+  /** Delivery metadata. */
+  readonly info: DeliveryInfo;
+  /** Store time. */
+  readonly time: Date;
+  /** Acknowledges (terminal). */
+  ack(): void;
+  /** Asks for redelivery, after `delayMs` when given (terminal). */
+  nak(delayMs?: number): void;
+  /** Tells the server work is in progress (resets the ack wait; repeatable). */
+  working(): void;
+  /** Stops redelivery; `reason` appears in the advisory (2.11) (terminal). */
+  term(reason?: string): void;
+  /** Acknowledges and asks for more messages to be sent to `subject` (terminal). */
+  next(subject: string, opts?: Partial<PullRequest>): void;
+  /** Acknowledges and waits for the server to confirm; false if already acknowledged. */
+  ackAck(opts?: { timeout?: number }): Promise<boolean>;
+  /** The payload as UTF-8. */
+  string(): string;
+  /** The payload parsed as JSON. */
+  json<T = unknown>(): T;
+}
+
+/** The implementation of {@link JsMsg}. */
+export class JsMsgImpl implements JsMsg {
+  readonly msg: Msg;
+  readonly #nc: NatsConnection;
+  #info: DeliveryInfo | undefined;
+  #done = false;
+
+  /** Wraps `msg` delivered on `nc`. */
+  constructor(msg: Msg, nc: NatsConnection) {
+    this.msg = msg;
+    this.#nc = nc;
+  }
+
+  get subject(): string {
+    return this.msg.subject;
+  }
+
+  get data(): Uint8Array {
+    return this.msg.data;
+  }
+
+  get headers(): MsgHdrs | undefined {
+    return this.msg.headers;
+  }
+
+  get reply(): string {
+    return this.msg.reply ?? "";
+  }
+
+  get info(): DeliveryInfo {
+    return this.#info ??= parseAckSubject(this.msg.reply);
+  }
+
+  get seq(): number {
+    return this.info.streamSequence;
+  }
+
+  get redelivered(): boolean {
+    return this.info.redelivered;
+  }
+
+  get time(): Date {
+    return new Date(this.info.timestamp);
+  }
+
+  #send(payload: string, terminal: boolean): void {
+    if (this.#done) return;
+    if (terminal) this.#done = true;
+    this.#nc.publish(this.reply, payload);
+  }
+
+  ack(): void {
+    this.#send("+ACK", true);
+  }
+
+  nak(delayMs?: number): void {
+    this.#send(delayMs && delayMs > 0 ? `-NAK ${JSON.stringify({ delay: nanos(delayMs) })}` : "-NAK", true);
+  }
+
+  working(): void {
+    this.#send("+WPI", false);
+  }
+
+  term(reason?: string): void {
+    this.#send(reason ? `+TERM ${reason}` : "+TERM", true);
+  }
+
+  next(subject: string, opts: Partial<PullRequest> = { batch: 1 }): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#nc.publish(this.reply, `+NXT ${JSON.stringify({ batch: 1, ...opts })}`, { reply: subject });
+  }
+
+  async ackAck(opts: { timeout?: number } = {}): Promise<boolean> {
+    if (this.#done) return false;
+    this.#done = true;
+    await this.#nc.request(this.reply, "+ACK", { timeout: opts.timeout ?? 5000 });
+    return true;
+  }
+
+  string(): string {
+    return this.msg.string();
+  }
+
+  json<T = unknown>(): T {
+    return this.msg.json<T>();
+  }
+}

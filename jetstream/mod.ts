@@ -1,0 +1,105 @@
+/**
+ * JetStream for natsw: stream and consumer management, publishing with PubAcks, and the
+ * simplified consumer API (fetch / next / consume, ordered and push consumers), wire-compatible
+ * with nats-server 2.9 and later. Names follow the official `@nats-io/jetstream` package.
+ *
+ * @example
+ * ```ts ignore
+ * import { connect } from "@natsw/natsw";
+ * import { AckPolicy, jetstream, jetstreamManager } from "@natsw/natsw/jetstream";
+ *
+ * const nc = await connect({ servers: "127.0.0.1:4222" });
+ * const jsm = await jetstreamManager(nc);
+ * await jsm.streams.add({ name: "ORDERS", subjects: ["orders.>"] });
+ * await jsm.consumers.add("ORDERS", { durable_name: "worker", ack_policy: AckPolicy.Explicit });
+ *
+ * const js = jetstream(nc);
+ * await js.publish("orders.1", "hello");
+ * const c = await js.consumers.get("ORDERS", "worker");
+ * const messages = await c.consume({ max_messages: 100 });
+ * for await (const m of messages) {
+ *   console.log(m.seq, m.string());
+ *   m.ack();
+ * }
+ * ```
+ *
+ * @module
+ */
+export { Consumers, jetstream, JetStreamClient } from "./client.ts";
+export { JetStreamManager, jetstreamManager } from "./manager.ts";
+export { type ApiCallOptions, apiPrefix, type JetStreamOptions, JsApi } from "./api.ts";
+export type {
+  AccountLimits,
+  ApiPaged,
+  ApiResponse,
+  JetStreamAccountStats,
+  JetStreamUsage,
+  PubAck,
+} from "./api_types.ts";
+export {
+  type ApiError,
+  FeatureNotSupportedError,
+  JetStreamApiError,
+  JetStreamNotEnabledError,
+  JetStreamStatusError,
+  type JsApiCode,
+  JsApiCodes,
+  NotJetStreamMessageError,
+} from "./errors.ts";
+export { Feature, type FeatureEntry, parseSemVer, type SemVer, ServerFeatures } from "./features.ts";
+export { Lister } from "./lister.ts";
+export { type MsgRequest, StreamAPI } from "./streams.ts";
+export { ConsumerAPI } from "./consumers_api.ts";
+export {
+  type DirectBatchOptions,
+  type DirectLastForOptions,
+  type DirectMsgRequest,
+  DirectStreamAPI,
+} from "./direct.ts";
+export { parseHeaderBlock, type StoredMsg } from "./stored_msg.ts";
+export { type JetStreamPublishOptions, type PublishExpectations } from "./publish.ts";
+export { type DeliveryInfo, type JsMsg, parseAckSubject } from "./jsmsg.ts";
+export type {
+  ConsumeOptions,
+  ConsumerMessages,
+  ConsumerNotification,
+  FetchOptions,
+  NextOptions,
+  PullPriorityOptions,
+} from "./consume_types.ts";
+export { type Consumer, PullConsumer } from "./consumer.ts";
+export { OrderedConsumer, type OrderedConsumerOptions } from "./ordered.ts";
+export { PushConsumer, type PushConsumerOptions } from "./push.ts";
+export {
+  AckPolicy,
+  type ConsumerConfig,
+  type ConsumerInfo,
+  type ConsumerPauseResponse,
+  DeliverPolicy,
+  PriorityPolicy,
+  type PullRequest,
+  ReplayPolicy,
+  type SequenceInfo,
+} from "./consumer_types.ts";
+export {
+  type ClusterInfo,
+  DiscardPolicy,
+  type ExternalStream,
+  type PeerInfo,
+  type Placement,
+  type PurgeOpts,
+  type PurgeResponse,
+  type Republish,
+  RetentionPolicy,
+  StorageType,
+  StoreCompression,
+  type StreamConfig,
+  type StreamConsumerLimits,
+  type StreamInfo,
+  type StreamInfoRequestOptions,
+  type StreamSource,
+  type StreamSourceInfo,
+  type StreamState,
+  type SubjectTransformConfig,
+} from "./stream_types.ts";
+export { millis, type Nanos, nanos } from "./util.ts";

@@ -1,0 +1,188 @@
+/**
+ * Ordered consumers (ADR-17): a client-managed ephemeral pull consumer (ack none, memory, one
+ * replica) that is recreated from the last seen stream sequence + 1 whenever a gap, missed
+ * heartbeats, a deleted consumer or a reconnect could have broken the order.
+ *
+ * @module
+ */
+import { InvalidOperationError, nuid } from "../mod.ts";
+import type { JsApi } from "./api.ts";
+import type { ConsumeOptions, ConsumerMessages, FetchOptions, NextOptions } from "./consume_types.ts";
+import type { ConsumerConfig, ConsumerInfo, DeliverPolicy, ReplayPolicy } from "./consumer_types.ts";
+import { type Consumer, firstOf, startFetch } from "./consumer.ts";
+import { ConsumerAPI } from "./consumers_api.ts";
+import type { JsMsg, JsMsgImpl } from "./jsmsg.ts";
+import { type PullHooks, PullMessages } from "./pull_messages.ts";
+import { resolvePullOptions } from "./pull_options.ts";
+import { backoff, nanos, sleep } from "./util.ts";
+
+/** Options of an ordered consumer. */
+export interface OrderedConsumerOptions {
+  /** Prefix of the generated consumer names. */
+  name_prefix?: string;
+  /** Only these subjects. */
+  filter_subjects?: string | string[];
+  /** Where to start (default all). */
+  deliver_policy?: DeliverPolicy;
+  /** Start sequence (with `by_start_sequence`). */
+  opt_start_seq?: number;
+  /** Start time (with `by_start_time`). */
+  opt_start_time?: string | Date;
+  /** Replay policy. */
+  replay_policy?: ReplayPolicy;
+  /** Milliseconds of inactivity before the server removes the consumer (default 5 min). */
+  inactive_threshold?: number;
+  /** Deliver only headers. */
+  headers_only?: boolean;
+}
+
+/** The implementation of {@link Consumer} for ordered consumers. */
+export class OrderedConsumer implements Consumer {
+  readonly #api: JsApi;
+  readonly #stream: string;
+  readonly #opts: OrderedConsumerOptions;
+  readonly #prefix: string;
+  #serial = 0;
+  #name = "";
+  #streamSeq = 0;
+  #deliverSeq = 0;
+  #info: ConsumerInfo | undefined;
+  #busy = false;
+  #stale = true;
+
+  /** Creates the consumer view (the server consumer is created on first use). */
+  constructor(api: JsApi, stream: string, opts: OrderedConsumerOptions = {}) {
+    this.#api = api;
+    this.#stream = stream;
+    this.#opts = opts;
+    this.#prefix = opts.name_prefix ?? `oc_${nuid.next()}`;
+  }
+
+  #config(): ConsumerConfig {
+    const o = this.#opts;
+    const filters = o.filter_subjects === undefined ? [] : [o.filter_subjects].flat();
+    const cfg: ConsumerConfig = {
+      name: `${this.#prefix}_${++this.#serial}`,
+      ack_policy: "none",
+      max_deliver: 1,
+      mem_storage: true,
+      num_replicas: 1,
+      inactive_threshold: nanos(o.inactive_threshold ?? 5 * 60_000),
+      deliver_policy: o.deliver_policy ?? "all",
+    };
+    if (o.replay_policy) cfg.replay_policy = o.replay_policy;
+    if (o.headers_only) cfg.headers_only = true;
+    if (filters.length === 1) cfg.filter_subject = filters[0];
+    else if (filters.length > 1) cfg.filter_subjects = filters;
+    else if (cfg.deliver_policy === "last_per_subject") cfg.filter_subject = ">";
+    if (this.#streamSeq > 0) {
+      cfg.deliver_policy = "by_start_sequence";
+      cfg.opt_start_seq = this.#streamSeq + 1;
+    } else if (cfg.deliver_policy === "by_start_sequence") cfg.opt_start_seq = o.opt_start_seq;
+    else if (cfg.deliver_policy === "by_start_time") {
+      const t = o.opt_start_time;
+      cfg.opt_start_time = t instanceof Date ? t.toISOString() : t;
+    }
+    return cfg;
+  }
+
+  /** Deletes the old server consumer (best effort) and creates the next one; retries with backoff. */
+  async #recreate(signal?: AbortSignal): Promise<string | undefined> {
+    const api = new ConsumerAPI(this.#api);
+    if (this.#name) api.delete(this.#stream, this.#name).catch(() => {});
+    for (let attempt = 0; !signal?.aborted; attempt++) {
+      try {
+        this.#info = await api.add(this.#stream, this.#config(), "create");
+        this.#name = this.#info.name;
+        this.#deliverSeq = 0;
+        this.#stale = false;
+        return this.#name;
+      } catch (err) {
+        if (!signal) throw err;
+        await sleep(backoff(attempt, 500, 10_000), signal);
+      }
+    }
+    return undefined;
+  }
+
+  #hooks(recover: boolean): PullHooks {
+    const hooks: PullHooks = {
+      accept: (m: JsMsgImpl) => {
+        const i = m.info;
+        if (i.deliverySequence !== this.#deliverSeq + 1) {
+          this.#stale = true;
+          return false;
+        }
+        this.#deliverSeq = i.deliverySequence;
+        this.#streamSeq = i.streamSequence;
+        return true;
+      },
+    };
+    if (recover) {
+      hooks.reset = (signal) => {
+        this.#stale = true;
+        return this.#recreate(signal);
+      };
+    }
+    return hooks;
+  }
+
+  async #begin(): Promise<void> {
+    if (this.#busy) throw new InvalidOperationError("an ordered consumer serves one fetch or consume at a time");
+    this.#busy = true;
+    try {
+      if (this.#stale) await this.#recreate();
+    } catch (err) {
+      this.#busy = false;
+      throw err;
+    }
+  }
+
+  #track(pm: PullMessages): PullMessages {
+    pm.closed().then(() => this.#busy = false);
+    return pm;
+  }
+
+  async info(cached = false): Promise<ConsumerInfo> {
+    if (cached && this.#info) return this.#info;
+    if (!this.#name) throw new InvalidOperationError("the ordered consumer has not been started");
+    this.#info = await new ConsumerAPI(this.#api).info(this.#stream, this.#name);
+    return this.#info;
+  }
+
+  async fetch(opts: FetchOptions = {}): Promise<ConsumerMessages> {
+    await this.#begin();
+    try {
+      return this.#track(startFetch(this.#api, this.#stream, this.#name, opts, this.#hooks(false)));
+    } catch (err) {
+      this.#busy = false;
+      throw err;
+    }
+  }
+
+  async next(opts: NextOptions = {}): Promise<JsMsg | null> {
+    const pm = await this.fetch({ ...opts, max_messages: 1 });
+    return await firstOf(pm as PullMessages);
+  }
+
+  async consume(opts: ConsumeOptions = {}): Promise<ConsumerMessages> {
+    await this.#begin();
+    try {
+      const pm = new PullMessages(
+        { api: this.#api, stream: this.#stream, consumer: this.#name },
+        resolvePullOptions(opts, false),
+        this.#hooks(true),
+      );
+      pm.start();
+      return this.#track(pm);
+    } catch (err) {
+      this.#busy = false;
+      throw err;
+    }
+  }
+
+  async delete(): Promise<boolean> {
+    if (!this.#name) return false;
+    return await new ConsumerAPI(this.#api).delete(this.#stream, this.#name);
+  }
+}

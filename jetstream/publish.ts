@@ -1,0 +1,101 @@
+/**
+ * Publishing to streams: a request whose reply is the PubAck. Many publishes can be in flight at
+ * once on the connection's shared inbox; nothing is serialized.
+ *
+ * @module
+ */
+import { headers, type MsgHdrs, NoRespondersError, type Payload } from "../mod.ts";
+import type { JsApi } from "./api.ts";
+import { parseApiResponse } from "./api.ts";
+import type { PubAck } from "./api_types.ts";
+import { Feature } from "./features.ts";
+import { backoff, sleep } from "./util.ts";
+
+/** Expectations the stream checks before storing (each fails with its own `err_code`). */
+export interface PublishExpectations {
+  /** The stream that must store the message (10060). */
+  streamName?: string;
+  /** The stream's last sequence must be this (10071). */
+  lastSequence?: number;
+  /** The stream's last message id must be this (10070). */
+  lastMsgID?: string;
+  /** The last sequence of this subject must be this; 0 = subject empty (10071). */
+  lastSubjectSequence?: number;
+  /** Apply `lastSubjectSequence` to this (possibly wildcard) subject instead (2.11). */
+  lastSubjectSequenceSubject?: string;
+}
+
+/** Options of `js.publish()`. */
+export interface JetStreamPublishOptions {
+  /** Message id for deduplication within the stream's duplicate window. */
+  msgID?: string;
+  /** Expectations. */
+  expect?: PublishExpectations;
+  /** Headers to send (copied; the `Nats-*` ones set by options are added). */
+  headers?: MsgHdrs;
+  /** Milliseconds to wait for the PubAck (default: the JetStream timeout). */
+  timeout?: number;
+  /** Per-message TTL (2.11): a Go duration string (`"10s"`, `"never"`) or milliseconds. */
+  ttl?: string | number;
+  /** Counter increment (2.12, counter streams): sent as `Nats-Incr`. */
+  incr?: bigint | number | string;
+  /** Retries when nobody answers (e.g. during a leader election), with backoff (default 2). */
+  retries?: number;
+}
+
+function publishHeaders(api: JsApi, opts: JetStreamPublishOptions): MsgHdrs | undefined {
+  const e = opts.expect;
+  if (!opts.msgID && !e && opts.ttl === undefined && opts.incr === undefined) return opts.headers;
+  const h = headers();
+  if (opts.headers) { for (const [k, vs] of opts.headers) for (const v of vs) h.append(k, v); }
+  if (opts.msgID) h.set("Nats-Msg-Id", opts.msgID);
+  if (e?.streamName) h.set("Nats-Expected-Stream", e.streamName);
+  if (e?.lastSequence !== undefined) h.set("Nats-Expected-Last-Sequence", String(e.lastSequence));
+  if (e?.lastMsgID) h.set("Nats-Expected-Last-Msg-Id", e.lastMsgID);
+  if (e?.lastSubjectSequence !== undefined) {
+    h.set("Nats-Expected-Last-Subject-Sequence", String(e.lastSubjectSequence));
+  }
+  if (e?.lastSubjectSequenceSubject) {
+    api.features.require(Feature.MessageTTL);
+    h.set("Nats-Expected-Last-Subject-Sequence-Subject", e.lastSubjectSequenceSubject);
+  }
+  if (opts.ttl !== undefined) {
+    api.features.require(Feature.MessageTTL);
+    h.set("Nats-TTL", typeof opts.ttl === "number" ? `${Math.ceil(opts.ttl)}ms` : opts.ttl);
+  }
+  if (opts.incr !== undefined) {
+    api.features.require(Feature.Stream212);
+    const s = String(opts.incr);
+    h.set("Nats-Incr", s.startsWith("-") || s.startsWith("+") ? s : `+${s}`);
+  }
+  return h;
+}
+
+/** Publishes `payload` to `subject` and resolves with the PubAck (see `JetStreamClient.publish`). */
+export async function jsPublish(
+  api: JsApi,
+  subject: string,
+  payload: Payload | undefined,
+  opts: JetStreamPublishOptions = {},
+): Promise<PubAck> {
+  const h = publishHeaders(api, opts);
+  const timeout = opts.timeout ?? api.timeout;
+  const retries = opts.retries ?? 2;
+  for (let attempt = 0;; attempt++) {
+    try {
+      const msg = await api.nc.request(subject, payload, { timeout, headers: h });
+      const ack = parseApiResponse<PubAck & { type?: string }>(msg.data, subject);
+      return {
+        stream: ack.stream,
+        seq: ack.seq,
+        duplicate: ack.duplicate === true,
+        ...(ack.domain ? { domain: ack.domain } : {}),
+        ...(ack.val !== undefined ? { val: ack.val } : {}),
+        ...(ack.batch !== undefined ? { batch: ack.batch, count: ack.count } : {}),
+      };
+    } catch (err) {
+      if (!(err instanceof NoRespondersError) || attempt >= retries) throw err;
+      await sleep(backoff(attempt));
+    }
+  }
+}
