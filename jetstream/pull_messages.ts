@@ -98,7 +98,8 @@ export class PullMessages implements ConsumerMessages {
   }
 
   #pull(): void {
-    if (this.#stopped || this.#resetting || this.#monitor.disconnected) return;
+    // while disconnected a pull would sit in the reconnect buffer and double the re-pull
+    if (this.#stopped || this.#resetting || this.#monitor.disconnected || this.#t.api.nc.getServer() === "") return;
     const o = this.#o;
     if (o.fetch) {
       if (this.#fetchSent) return;

@@ -51,34 +51,60 @@ export interface Responder {
   publish(subject: string, payload?: Payload, options?: RespondOptions): void;
 }
 
-/** The implementation of {@link Msg}. */
+/**
+ * The implementation of {@link Msg}. The payload is a view on a buffer that the messages of one
+ * socket read share (one copy out of WASM memory per read, not one per message); `detach()` gives
+ * a message a buffer of its own so a long-lived message does not keep its neighbours alive.
+ */
 export class MsgImpl implements Msg {
   readonly subject: string;
   readonly sid: number;
   readonly reply: string | undefined;
-  readonly data: Uint8Array;
-  #rawHeaders: Uint8Array | undefined;
+  #buf: ArrayBuffer;
+  #off: number;
+  #len: number;
+  #hlen: number;
+  #data: Uint8Array | undefined;
   #headerTable: Int32Array | undefined;
   #headers: MsgHdrs | undefined;
   #responder: Responder;
 
-  /** Creates a message; `rawHeaders`/`headerTable` come from the header scanner. */
+  /**
+   * Creates a message over `len` bytes of `buf` at `off`: `hlen` bytes of headers (scanned into
+   * `headerTable`) followed by the payload.
+   */
   constructor(
     subject: string,
     sid: number,
     reply: string | undefined,
-    data: Uint8Array,
     responder: Responder,
-    rawHeaders?: Uint8Array,
-    headerTable?: Int32Array,
+    buf: ArrayBuffer,
+    off: number,
+    len: number,
+    hlen: number,
+    headerTable: Int32Array | undefined,
   ) {
     this.subject = subject;
     this.sid = sid;
     this.reply = reply;
-    this.data = data;
     this.#responder = responder;
-    this.#rawHeaders = rawHeaders;
+    this.#buf = buf;
+    this.#off = off;
+    this.#len = len;
+    this.#hlen = hlen;
     this.#headerTable = headerTable;
+  }
+
+  get data(): Uint8Array {
+    return this.#data ??= new Uint8Array(this.#buf, this.#off + this.#hlen, this.#len - this.#hlen);
+  }
+
+  /** Copies headers and payload into a buffer of this message's own. */
+  detach(): void {
+    if (this.#buf.byteLength === this.#len) return;
+    this.#buf = new Uint8Array(this.#buf, this.#off, this.#len).slice().buffer;
+    this.#off = 0;
+    this.#data = undefined;
   }
 
   /** The status code of a status message (0 when none), without decoding the headers. */
@@ -87,9 +113,8 @@ export class MsgImpl implements Msg {
   }
 
   get headers(): MsgHdrs | undefined {
-    if (this.#headers === undefined && this.#rawHeaders && this.#headerTable) {
-      this.#headers = MsgHdrsImpl.fromScan(this.#rawHeaders, this.#headerTable);
-      this.#rawHeaders = undefined;
+    if (this.#headers === undefined && this.#headerTable) {
+      this.#headers = MsgHdrsImpl.fromScan(new Uint8Array(this.#buf, this.#off, this.#hlen), this.#headerTable);
     }
     return this.#headers;
   }

@@ -91,6 +91,11 @@ export class AsyncQueue<T> implements AsyncIterable<T>, AsyncIterator<T> {
 
   return(): Promise<IteratorResult<T>> {
     this.onReturn?.();
+    const w = this.#waiter;
+    if (w) {
+      this.#waiter = undefined;
+      w.resolve({ done: true, value: undefined });
+    }
     return Promise.resolve({ done: true, value: undefined });
   }
 

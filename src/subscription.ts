@@ -4,7 +4,7 @@
  * @module
  */
 import { AsyncQueue } from "./queue.ts";
-import type { Msg } from "./msg.ts";
+import type { Msg, MsgImpl } from "./msg.ts";
 import { type Deferred, deferred } from "./encoding.ts";
 import { InvalidOperationError, type NatsError, TimeoutError } from "./errors.ts";
 
@@ -79,6 +79,9 @@ export interface SubscriptionHost {
   callbackError(sub: SubscriptionImpl, err: unknown): void;
 }
 
+/** Queued messages beyond this many get payload buffers of their own. */
+const DETACH_AFTER = 64;
+
 /** Default pending message limit (as the Go client's 512 Ki). */
 export const DEFAULT_MAX_PENDING_MSGS = 512 * 1024;
 /** Default pending byte limit. */
@@ -150,7 +153,7 @@ export class SubscriptionImpl implements Subscription {
   }
 
   /** Delivers a message read from the socket; `size` is its payload length. */
-  deliver(msg: Msg, size: number): void {
+  deliver(msg: MsgImpl, size: number): void {
     this.received++;
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
@@ -170,6 +173,9 @@ export class SubscriptionImpl implements Subscription {
         this.#host.slowConsumer(this);
       }
     } else {
+      // A queue that is not being read keeps its messages: give them buffers of their own so they
+      // do not keep the read batches of other messages alive.
+      if (this.pendingMsgs >= DETACH_AFTER) msg.detach();
       this.pendingMsgs++;
       this.pendingBytes += size;
       this.#queue!.push(msg);

@@ -4,23 +4,7 @@
  */
 import { FrameReader } from "../protocol/reader.ts";
 import { Outbound } from "../protocol/outbound.ts";
-import {
-  F_DATA,
-  F_DATA_LEN,
-  F_HDR_LEN,
-  F_REPLY,
-  F_REPLY_LEN,
-  F_SUBJ,
-  F_SUBJ_LEN,
-  FRAME_WORDS,
-  KIND_ERR,
-  KIND_HMSG,
-  KIND_INFO,
-  KIND_MSG,
-  KIND_PING,
-  KIND_PONG,
-  STATUS_WORDS,
-} from "../protocol/frames.ts";
+import { type FrameHandler, walkFrames } from "../protocol/frame_walk.ts";
 import {
   AuthorizationError,
   ClosedConnectionError,
@@ -38,7 +22,7 @@ import {
   UserAuthenticationExpiredError,
 } from "../errors.ts";
 import { decodeText, type Deferred, deferred, utf8Encoder } from "../encoding.ts";
-import { MsgImpl, type Responder } from "../msg.ts";
+import type { MsgImpl, Responder } from "../msg.ts";
 import { type SubscriptionHost, SubscriptionImpl, type SubscriptionOptions } from "../subscription.ts";
 import { StatusHub } from "../status.ts";
 import type { Auth, ResolvedOptions } from "../options.ts";
@@ -74,7 +58,7 @@ export interface Stats {
 type PongWaiter = (err?: Error) => void;
 
 /** The protocol engine behind a `NatsConnection`. */
-export class Connection implements SubscriptionHost {
+export class Connection implements SubscriptionHost, FrameHandler<SubscriptionImpl> {
   readonly options: ResolvedOptions;
   readonly statusHub: StatusHub = new StatusHub();
   readonly stats: Stats = { inBytes: 0, outBytes: 0, inMsgs: 0, outMsgs: 0, reconnects: 0 };
@@ -287,65 +271,56 @@ export class Connection implements SubscriptionHost {
   }
 
   #processFrames(t: Transport, server: ServerEntry): void {
-    const reader = this.#reader;
-    for (;;) {
-      const n = reader.scan();
-      const table = reader.table;
-      const bytes = reader.bytes;
-      const base = reader.readBase;
-      for (let i = 0, o = STATUS_WORDS; i < n; i++, o += FRAME_WORDS) {
-        const kind = table[o];
-        if (kind === KIND_MSG || kind === KIND_HMSG) {
-          this.stats.inMsgs++;
-          const sub = this.#subs.get(table[o + 1]);
-          if (sub === undefined) continue;
-          const off = base + table[o + F_DATA];
-          const len = table[o + F_DATA_LEN];
-          const subject = sub.wildcard
-            ? decodeText(bytes, base + table[o + F_SUBJ], table[o + F_SUBJ_LEN])
-            : sub.subject;
-          const rlen = table[o + F_REPLY_LEN];
-          const reply = rlen > 0 ? decodeText(bytes, base + table[o + F_REPLY], rlen) : undefined;
-          let msg: MsgImpl;
-          if (kind === KIND_MSG) {
-            msg = new MsgImpl(subject, sub.sid, reply, bytes.slice(off, off + len), this.responder);
-          } else {
-            const hlen = table[o + F_HDR_LEN];
-            const all = bytes.slice(off, off + len);
-            const scanned = reader.scanHeaders(off, hlen);
-            msg = new MsgImpl(
-              subject,
-              sub.sid,
-              reply,
-              all.subarray(hlen),
-              this.responder,
-              scanned ? all.subarray(0, hlen) : undefined,
-              scanned,
-            );
-          }
-          sub.deliver(msg, len);
-          if (sub.max !== undefined && sub.received >= sub.max) {
-            this.#subs.delete(sub.sid);
-            sub.close();
-          }
-        } else if (kind === KIND_PING) {
-          this.#out.raw(PONG);
-          this.#scheduleWrite();
-        } else if (kind === KIND_PONG) {
-          this.#pingsOut = 0;
-          if (this.#handshake && !this.#connected) this.#handshakeDone(server);
-          else this.#pongs.shift()?.();
-        } else if (kind === KIND_INFO) {
-          this.#onInfo(t, server, decodeText(bytes, base + table[o + F_SUBJ], table[o + F_SUBJ_LEN]));
-        } else if (kind === KIND_ERR) {
-          this.#onServerError(decodeText(bytes, base + table[o + F_SUBJ], table[o + F_SUBJ_LEN]));
-        }
-        if (this.#transport !== t) return;
-      }
-      if (n < reader.maxFrames) break;
+    this.#walking = t;
+    this.#walkingServer = server;
+    walkFrames(this.#reader, this, this.responder);
+  }
+
+  // FrameHandler: called by walkFrames for the transport being read.
+  #walking: Transport | undefined;
+  #walkingServer!: ServerEntry;
+
+  /** True when the socket being read was closed or replaced (stop dispatching). */
+  get halted(): boolean {
+    return this.#transport !== this.#walking;
+  }
+
+  /** The subscription for `sid` (counts the message). */
+  target(sid: number): SubscriptionImpl | undefined {
+    this.stats.inMsgs++;
+    return this.#subs.get(sid);
+  }
+
+  /** Delivers a message and retires a subscription that reached its max. */
+  msgFrame(sub: SubscriptionImpl, msg: MsgImpl, size: number): void {
+    sub.deliver(msg, size);
+    if (sub.max !== undefined && sub.received >= sub.max) {
+      this.#subs.delete(sub.sid);
+      sub.close();
     }
-    const err = reader.pendingError();
-    if (err) throw err;
+  }
+
+  /** Answers a server PING. */
+  pingFrame(): void {
+    this.#out.raw(PONG);
+    this.#scheduleWrite();
+  }
+
+  /** Completes the handshake or a flush. */
+  pongFrame(): void {
+    this.#pingsOut = 0;
+    if (this.#handshake && !this.#connected) this.#handshakeDone(this.#walkingServer);
+    else this.#pongs.shift()?.();
+  }
+
+  /** Handles INFO. */
+  infoFrame(text: string): void {
+    this.#onInfo(this.#walking!, this.#walkingServer, text);
+  }
+
+  /** Handles -ERR. */
+  errFrame(text: string): void {
+    this.#onServerError(text);
   }
 
   #onInfo(t: Transport, server: ServerEntry, text: string): void {

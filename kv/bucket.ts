@@ -1,0 +1,352 @@
+/**
+ * A bucket handle: reads and writes of keys, watches, history, key listing and status.
+ *
+ * @module
+ */
+import { headers, InvalidArgumentError, type Payload } from "../mod.ts";
+import {
+  DirectStreamAPI,
+  type JetStreamClient,
+  type JetStreamPublishOptions,
+  type PurgeResponse,
+  type StoredMsg,
+  StreamAPI,
+  type StreamInfo,
+} from "../jetstream/mod.ts";
+import { kvPrefixes } from "./config.ts";
+import { entryFromJsMsg, entryFromStored, KV_OPERATION } from "./entry.ts";
+import { KeyExistsError, MarkersNotEnabledError } from "./errors.ts";
+import { mapPublishError, mapStreamError } from "./map_errors.ts";
+import { CaughtUpReader } from "./reader.ts";
+import { KvStatusImpl } from "./status.ts";
+import type {
+  KvDeleteOptions,
+  KvEntry,
+  KvPurgeOptions,
+  KvPutOptions,
+  KvStatus,
+  KvWatchEntry,
+  KvWatchOptions,
+} from "./types.ts";
+import { hasWildcards, validateKey, validateSearchKey } from "./validate.ts";
+import { KvWatcher } from "./watch.ts";
+
+const encoder = new TextEncoder();
+const THIRTY_MINUTES = 30 * 60_000;
+
+/** What a bucket handle needs to know about its stream (from `STREAM.INFO`, or assumed). */
+export interface BucketBinding {
+  /** Backing stream. */
+  stream: string;
+  /** True when gets use direct get. */
+  direct: boolean;
+  /** True when the stream allows `Nats-TTL` (limit markers). */
+  markers: boolean;
+  /** Largest value (-1 unlimited or unknown). */
+  maxValueSize: number;
+  /** Key subject prefix for reads. */
+  readPrefix: string;
+  /** Key subject prefix for writes. */
+  writePrefix: string;
+}
+
+/** The binding of `bucket` to the stream described by `si`. */
+export function bindingOf(bucket: string, si: StreamInfo, apiPrefix: string): BucketBinding {
+  const p = kvPrefixes(bucket, si.config, apiPrefix);
+  return {
+    stream: si.config.name,
+    direct: si.config.allow_direct === true || si.config.mirror_direct === true,
+    markers: si.config.allow_msg_ttl === true,
+    maxValueSize: si.config.max_msg_size ?? -1,
+    readPrefix: p.read,
+    writePrefix: p.write,
+  };
+}
+
+/**
+ * A Key-Value bucket. Get one from `Kvm.create()` or `Kvm.open()`.
+ *
+ * @example
+ * ```ts ignore
+ * const kv = await new Kvm(nc).create("config", { history: 5 });
+ * const rev = await kv.put("color", "blue");
+ * await kv.update("color", "red", rev);
+ * console.log((await kv.get("color"))?.string()); // "red"
+ * ```
+ */
+export class Bucket {
+  /** The bucket name. */
+  readonly bucket: string;
+  /** The JetStream client used. */
+  readonly js: JetStreamClient;
+  readonly #b: BucketBinding;
+  readonly #watchers = new Set<KvWatcher>();
+  readonly #readers = new Set<CaughtUpReader>();
+
+  /** Creates the handle (use `Kvm`). */
+  constructor(js: JetStreamClient, bucket: string, binding: BucketBinding) {
+    this.js = js;
+    this.bucket = bucket;
+    this.#b = binding;
+  }
+
+  /** The backing stream's name. */
+  get stream(): string {
+    return this.#b.stream;
+  }
+
+  /** True when gets use direct get (the stream has `allow_direct`). */
+  get direct(): boolean {
+    return this.#b.direct;
+  }
+
+  /** The subject of `key` for reads (`$KV.<bucket>.<key>`). */
+  subjectForKey(key: string): string {
+    return `${this.#b.readPrefix}.${key}`;
+  }
+
+  async #publish(key: string, payload: Payload, opts: JetStreamPublishOptions, expected?: number): Promise<number> {
+    try {
+      const ack = await this.js.publish(`${this.#b.writePrefix}.${key}`, payload, opts);
+      return ack.seq;
+    } catch (err) {
+      const size = typeof payload === "string" ? encoder.encode(payload).length : payload.length;
+      throw mapPublishError(err, this.bucket, key, expected, size, this.#b.maxValueSize);
+    }
+  }
+
+  /** Stores `value` under `key`; returns the new revision. `previousSeq` makes it conditional. */
+  async put(key: string, value: Payload, opts: KvPutOptions = {}): Promise<number> {
+    validateKey(key);
+    const expect = opts.previousSeq === undefined ? undefined : { lastSubjectSequence: opts.previousSeq };
+    return await this.#publish(key, value, expect ? { expect } : {}, opts.previousSeq);
+  }
+
+  /**
+   * Stores `value` only if `key` has no value (never written, deleted or purged); returns the
+   * revision. `ttl` (milliseconds or a Go duration) makes the key expire; the bucket needs
+   * `markerTTL`. Rejects with `KeyExistsError` when the key holds a value.
+   */
+  async create(key: string, value: Payload, ttl?: number | string): Promise<number> {
+    validateKey(key);
+    if (ttl !== undefined && !this.#b.markers) throw new MarkersNotEnabledError(this.bucket);
+    const opts = (last: number): JetStreamPublishOptions => ({
+      expect: { lastSubjectSequence: last },
+      ...(ttl === undefined ? {} : { ttl }),
+    });
+    try {
+      return await this.#publish(key, value, opts(0), 0);
+    } catch (err) {
+      if (!(err instanceof KeyExistsError)) throw err;
+      // the latest entry may be a delete or purge marker: then write over it
+      const last = await this.#read(key, { last_by_subj: this.subjectForKey(key) });
+      if (!last || last.operation === "PUT") throw err;
+      return await this.#publish(key, value, opts(last.revision), 0);
+    }
+  }
+
+  /** Stores `value` only if the latest revision of `key` is `revision`; returns the new one. */
+  async update(key: string, value: Payload, revision: number): Promise<number> {
+    if (!Number.isInteger(revision) || revision < 0) {
+      throw new InvalidArgumentError(`revision must be a non-negative integer (got ${revision})`);
+    }
+    return await this.put(key, value, { previousSeq: revision });
+  }
+
+  async #read(key: string, query: { seq: number } | { last_by_subj: string }): Promise<KvEntry | null> {
+    let sm: StoredMsg | null;
+    try {
+      sm = this.#b.direct
+        ? await new DirectStreamAPI(this.js.api).getMessage(this.#b.stream, query)
+        : await new StreamAPI(this.js.api).getMessage(this.#b.stream, query);
+    } catch (err) {
+      throw mapStreamError(err, this.bucket);
+    }
+    if (!sm || sm.subject !== this.subjectForKey(key)) return null;
+    return entryFromStored(this.bucket, this.#b.readPrefix.length + 1, sm);
+  }
+
+  /**
+   * The latest value of `key` (or the entry at `revision`), or null when it has none or its
+   * latest entry is a delete or purge.
+   */
+  async get(key: string, opts: { revision?: number } = {}): Promise<KvEntry | null> {
+    validateKey(key);
+    const rev = opts.revision;
+    const e = rev !== undefined && rev > 0
+      ? await this.#read(key, { seq: rev })
+      : await this.#read(key, { last_by_subj: this.subjectForKey(key) });
+    return e && e.operation === "PUT" ? e : null;
+  }
+
+  async #marker(key: string, op: "DEL" | "PURGE", opts: KvPurgeOptions): Promise<void> {
+    const h = headers();
+    h.set(KV_OPERATION, op);
+    if (op === "PURGE") h.set("Nats-Rollup", "sub");
+    const po: JetStreamPublishOptions = { headers: h };
+    if (opts.previousSeq !== undefined) po.expect = { lastSubjectSequence: opts.previousSeq };
+    if (opts.ttl !== undefined) {
+      if (!this.#b.markers) throw new MarkersNotEnabledError(this.bucket);
+      po.ttl = opts.ttl;
+    }
+    await this.#publish(key, new Uint8Array(0), po, opts.previousSeq);
+  }
+
+  async #eachKey(key: string, fn: (k: string) => Promise<void>): Promise<void> {
+    if (!hasWildcards(key)) {
+      validateKey(key);
+      return await fn(key);
+    }
+    validateSearchKey(key);
+    const found: string[] = [];
+    for await (const k of await this.keys(key)) found.push(k);
+    for (const k of found) await fn(k);
+  }
+
+  /** Writes a delete marker for `key` (history is kept). A wildcard deletes every matching key. */
+  async delete(key: string, opts: KvDeleteOptions = {}): Promise<void> {
+    await this.#eachKey(key, (k) => this.#marker(k, "DEL", opts));
+  }
+
+  /**
+   * Removes every value of `key`, leaving one purge marker (which expires after `ttl` when the
+   * bucket has limit markers). A wildcard purges every matching key.
+   */
+  async purge(key: string, opts: KvPurgeOptions = {}): Promise<void> {
+    await this.#eachKey(key, (k) => this.#marker(k, "PURGE", opts));
+  }
+
+  /**
+   * Removes delete and purge markers: those older than `olderMillis` (default 30 minutes)
+   * entirely, newer ones keep just the marker. A negative value removes all of them.
+   */
+  async purgeDeletes(olderMillis: number = THIRTY_MINUTES): Promise<PurgeResponse> {
+    const markers: KvEntry[] = [];
+    const r = await this.#reader(">", { deliver_policy: "last_per_subject", headers_only: true });
+    for await (const m of r) {
+      const e = entryFromJsMsg(this.bucket, this.#b.readPrefix.length + 1, m, false);
+      if (e.operation !== "PUT") markers.push(e);
+    }
+    const limit = Date.now() - olderMillis;
+    const streams = new StreamAPI(this.js.api);
+    const total: PurgeResponse = { success: true, purged: 0 };
+    for (const e of markers) {
+      const keep = olderMillis >= 0 && e.created.getTime() > limit ? 1 : 0;
+      const p = await streams.purge(this.#b.stream, { filter: this.subjectForKey(e.key), keep });
+      total.purged += p.purged;
+      total.success &&= p.success;
+    }
+    return total;
+  }
+
+  async #reader(
+    key: string | string[],
+    opts: { deliver_policy: "all" | "last_per_subject"; headers_only?: boolean },
+  ): Promise<CaughtUpReader> {
+    const filters = [key].flat();
+    filters.forEach(validateSearchKey);
+    let r: CaughtUpReader;
+    try {
+      r = await CaughtUpReader.open(this.js.api, this.#b.stream, {
+        ...opts,
+        filter_subjects: filters.map((k) => this.subjectForKey(k)),
+      });
+    } catch (err) {
+      throw mapStreamError(err, this.bucket);
+    }
+    this.#readers.add(r);
+    return r;
+  }
+
+  /**
+   * Every stored entry of `key` (a filter or several; default every key), oldest first, deletes
+   * and purges included; ends once caught up. `delta` counts the entries after each one.
+   */
+  async history(opts: { key?: string | string[]; headers_only?: boolean } = {}): Promise<AsyncIterable<KvWatchEntry>> {
+    const r = await this.#reader(opts.key ?? ">", { deliver_policy: "all", headers_only: opts.headers_only });
+    const bucket = this.bucket, plen = this.#b.readPrefix.length + 1, readers = this.#readers;
+    return {
+      async *[Symbol.asyncIterator]() {
+        try {
+          for await (const m of r) yield entryFromJsMsg(bucket, plen, m, false);
+        } finally {
+          readers.delete(r);
+        }
+      },
+    };
+  }
+
+  /**
+   * The keys holding a value, matching `filter` (one or several; default every key), streamed
+   * from the server as they are read.
+   */
+  async keys(filter: string | string[] = ">"): Promise<AsyncIterable<string>> {
+    const r = await this.#reader(filter, { deliver_policy: "last_per_subject", headers_only: true });
+    const plen = this.#b.readPrefix.length + 1, readers = this.#readers;
+    return {
+      async *[Symbol.asyncIterator]() {
+        try {
+          for await (const m of r) {
+            if (entryFromJsMsg("", plen, m, false).operation === "PUT") yield m.subject.slice(plen);
+          }
+        } finally {
+          readers.delete(r);
+        }
+      },
+    };
+  }
+
+  /** Watches keys: initial entries per `include`, the end of them signalled, then live updates. */
+  async watch(opts: KvWatchOptions = {}): Promise<KvWatcher> {
+    [opts.key ?? ">"].flat().forEach(validateSearchKey);
+    let w: KvWatcher;
+    try {
+      w = await KvWatcher.start(
+        { api: this.js.api, stream: this.#b.stream, bucket: this.bucket, prefix: this.#b.readPrefix },
+        opts,
+      );
+    } catch (err) {
+      throw mapStreamError(err, this.bucket);
+    }
+    this.#watchers.add(w);
+    w.closed.then(() => this.#watchers.delete(w));
+    return w;
+  }
+
+  /** The bucket's status (values, history, TTLs, bytes, the stream info). */
+  async status(): Promise<KvStatus> {
+    try {
+      return new KvStatusImpl(await new StreamAPI(this.js.api).info(this.#b.stream));
+    } catch (err) {
+      throw mapStreamError(err, this.bucket);
+    }
+  }
+
+  /** Deletes the bucket and every value in it. */
+  async destroy(): Promise<boolean> {
+    await this.close();
+    try {
+      return await new StreamAPI(this.js.api).delete(this.#b.stream);
+    } catch (err) {
+      throw mapStreamError(err, this.bucket);
+    }
+  }
+
+  /** Stops every watcher and reader of this handle. */
+  async close(): Promise<void> {
+    const ws = [...this.#watchers];
+    const rs = [...this.#readers];
+    this.#watchers.clear();
+    this.#readers.clear();
+    ws.forEach((w) => w.stop());
+    await Promise.all([...ws.map((w) => w.closed), ...rs.map((r) => r.close())]);
+  }
+
+  /** Same as {@link close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/** Alias of {@link Bucket} under the nats.js name. */
+export type KV = Bucket;

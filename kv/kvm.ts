@@ -1,0 +1,116 @@
+/**
+ * The Key-Value manager: creates, opens, updates and lists buckets.
+ *
+ * @module
+ */
+import type { NatsConnection } from "../mod.ts";
+import {
+  jetstream,
+  JetStreamApiError,
+  JetStreamClient,
+  type JetStreamOptions,
+  JsApiCodes,
+  StreamAPI,
+} from "../jetstream/mod.ts";
+import { bindingOf, Bucket } from "./bucket.ts";
+import { kvPrefixes, kvStreamConfig } from "./config.ts";
+import { BucketExistsError } from "./errors.ts";
+import { mapStreamError } from "./map_errors.ts";
+import { KV_STREAM_PREFIX, KvStatusImpl } from "./status.ts";
+import type { KvOptions, KvStatus } from "./types.ts";
+import { validateBucket } from "./validate.ts";
+
+/**
+ * Manages Key-Value buckets.
+ *
+ * @example
+ * ```ts ignore
+ * import { Kvm } from "@natsw/natsw/kv";
+ * const kvm = new Kvm(nc);
+ * const kv = await kvm.create("config", { history: 5, ttl: 3_600_000 });
+ * for await (const s of kvm.list()) console.log(s.bucket, s.values);
+ * ```
+ */
+export class Kvm {
+  /** The JetStream client used. */
+  readonly js: JetStreamClient;
+
+  /** Creates the manager over a connection (with JetStream options) or a JetStream client. */
+  constructor(nc: NatsConnection | JetStreamClient, opts: JetStreamOptions = {}) {
+    this.js = nc instanceof JetStreamClient ? nc : jetstream(nc, opts);
+  }
+
+  #streams(): StreamAPI {
+    return new StreamAPI(this.js.api);
+  }
+
+  /**
+   * Creates bucket `name` (succeeds when it exists with the same configuration; rejects with
+   * `BucketExistsError` when the configuration differs).
+   */
+  async create(name: string, opts: KvOptions = {}): Promise<Bucket> {
+    validateBucket(name);
+    const sc = kvStreamConfig(name, opts);
+    try {
+      const si = await this.#streams().add(sc);
+      return new Bucket(this.js, name, bindingOf(name, si, this.js.apiPrefix));
+    } catch (err) {
+      if (err instanceof JetStreamApiError && err.is(JsApiCodes.StreamNameExist)) {
+        throw new BucketExistsError(name, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  /** Opens existing bucket `name`; rejects with `BucketNotFoundError` when there is none. */
+  async open(name: string, opts: Pick<KvOptions, "bindOnly"> = {}): Promise<Bucket> {
+    validateBucket(name);
+    const stream = `${KV_STREAM_PREFIX}${name}`;
+    if (opts.bindOnly) {
+      const p = kvPrefixes(name, { name: stream }, this.js.apiPrefix);
+      return new Bucket(this.js, name, {
+        stream,
+        direct: true,
+        markers: true,
+        maxValueSize: -1,
+        readPrefix: p.read,
+        writePrefix: p.write,
+      });
+    }
+    try {
+      const si = await this.#streams().info(stream);
+      return new Bucket(this.js, name, bindingOf(name, si, this.js.apiPrefix));
+    } catch (err) {
+      throw mapStreamError(err, name);
+    }
+  }
+
+  /**
+   * Changes bucket `name`: history, ttl, sizes, replicas, description, metadata, placement,
+   * republish, compression, sources and `markerTTL` (which can be enabled, never disabled).
+   */
+  async update(name: string, opts: KvOptions = {}): Promise<Bucket> {
+    validateBucket(name);
+    const { name: stream, subjects: _s, mirror: _m, storage: _st, allow_direct: _d, ...changes } = kvStreamConfig(name, opts);
+    try {
+      const si = await this.#streams().update(stream, changes);
+      return new Bucket(this.js, name, bindingOf(name, si, this.js.apiPrefix));
+    } catch (err) {
+      throw mapStreamError(err, name);
+    }
+  }
+
+  /** The status of every bucket (mirrors included). */
+  async *list(): AsyncIterable<KvStatus> {
+    for await (const si of this.#streams().list()) {
+      if (si.config.name.startsWith(KV_STREAM_PREFIX)) yield new KvStatusImpl(si);
+    }
+  }
+
+  /** The name of every bucket. */
+  async *names(): AsyncIterable<string> {
+    for await (const n of this.#streams().names()) {
+      if (n.startsWith(KV_STREAM_PREFIX)) yield n.slice(KV_STREAM_PREFIX.length);
+    }
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * Key-Value types: entries, bucket options and status, operation options. Durations are
+ * milliseconds (the stream holds nanoseconds).
+ *
+ * @module
+ */
+import type { Placement, Republish, StorageType, StreamInfo, StreamSource } from "../jetstream/mod.ts";
+
+/** What an entry records: a value, a delete or a purge. */
+export type KvOperation = "PUT" | "DEL" | "PURGE";
+
+/**
+ * One value (or delete/purge marker) of a key.
+ *
+ * @example
+ * ```ts ignore
+ * const e = await kv.get("color");
+ * if (e) console.log(e.key, e.revision, e.string());
+ * ```
+ */
+export interface KvEntry {
+  /** The bucket it was read from. */
+  readonly bucket: string;
+  /** The key. */
+  readonly key: string;
+  /** The value (empty for DEL/PURGE and for metadata-only reads). */
+  readonly value: Uint8Array;
+  /** When the server stored it. */
+  readonly created: Date;
+  /** Its revision (the stream sequence). */
+  readonly revision: number;
+  /** Distance from the latest value: messages still pending after this one (0 = latest). */
+  readonly delta: number;
+  /** What it records. */
+  readonly operation: KvOperation;
+  /** Size of the value in bytes (known even for metadata-only reads). */
+  readonly length: number;
+  /** The value as UTF-8. */
+  string(): string;
+  /** The value parsed as JSON. */
+  json<T = unknown>(): T;
+}
+
+/** An entry delivered by a watcher or history: `isUpdate` is true after the initial values. */
+export interface KvWatchEntry extends KvEntry {
+  /** False while the initial values are delivered, true for live updates. */
+  readonly isUpdate: boolean;
+}
+
+/** Limits and placement of a bucket. */
+export interface KvLimits {
+  /** Description. */
+  description?: string;
+  /** Replicas (default 1). */
+  replicas?: number;
+  /** Values kept per key, 1–64 (default 1). */
+  history?: number;
+  /** Most bytes the bucket may hold (default unlimited). */
+  max_bytes?: number;
+  /** Alias of `max_bytes`. */
+  maxBytes?: number;
+  /** Largest value in bytes (default unlimited). */
+  maxValueSize?: number;
+  /** Milliseconds a value lives (default forever). */
+  ttl?: number;
+  /**
+   * Limit markers (2.11+): milliseconds (≥ 1000) that the markers written when a key expires
+   * stay; also enables per-key TTLs on `create()` and `purge()`. Can be enabled later, never
+   * disabled.
+   */
+  markerTTL?: number;
+  /** Storage (default file). */
+  storage?: StorageType;
+  /** Placement in a super-cluster. */
+  placement?: Placement;
+  /** Republish stored values. */
+  republish?: Republish;
+  /** Mirror another bucket (read-only replica; writes and keys use the origin's names). */
+  mirror?: StreamSource;
+  /** Aggregate other buckets: KV sources get a subject transform to this bucket's names. */
+  sources?: StreamSource[];
+  /** S2 compression on disk (2.10+). */
+  compression?: boolean;
+}
+
+/** Options of `Kvm.create()` and `Kvm.open()`. */
+export interface KvOptions extends KvLimits {
+  /** Metadata stored with the bucket (2.10+). */
+  metadata?: Record<string, string>;
+  /** Answer gets with direct get (default true; false gives read-after-write gets). */
+  allow_direct?: boolean;
+  /** `open()` only: bind without looking the bucket up (assumes direct get). */
+  bindOnly?: boolean;
+}
+
+/**
+ * The state of a bucket.
+ *
+ * @example
+ * ```ts ignore
+ * const s = await kv.status();
+ * console.log(s.bucket, s.values, s.history, s.bytes);
+ * ```
+ */
+export interface KvStatus {
+  /** Bucket name. */
+  readonly bucket: string;
+  /** Entries stored, history and markers included. */
+  readonly values: number;
+  /** Values kept per key. */
+  readonly history: number;
+  /** Milliseconds values live (0 = forever). */
+  readonly ttl: number;
+  /** Milliseconds limit markers live (0 = no markers). */
+  readonly markerTTL: number;
+  /** Bytes stored. */
+  readonly bytes: number;
+  /** Alias of `bytes` (nats.js name). */
+  readonly size: number;
+  /** Always `"JetStream"`. */
+  readonly backingStore: string;
+  /** Storage type. */
+  readonly storage: StorageType;
+  /** Replicas. */
+  readonly replicas: number;
+  /** Description. */
+  readonly description: string;
+  /** Most bytes (-1 = unlimited). */
+  readonly max_bytes: number;
+  /** Largest value (-1 = unlimited). */
+  readonly maxValueSize: number;
+  /** True when stored with S2 compression. */
+  readonly compression: boolean;
+  /** Alias of `compression`. */
+  readonly isCompressed: boolean;
+  /** Metadata set by the user (server-reserved `_nats.*` keys removed). */
+  readonly metadata: Record<string, string>;
+  /** Placement, if any. */
+  readonly placement: Placement | undefined;
+  /** Republish, if any. */
+  readonly republish: Republish | undefined;
+  /** Mirror origin, if any. */
+  readonly mirror: StreamSource | undefined;
+  /** Sources, if any. */
+  readonly sources: StreamSource[] | undefined;
+  /** The backing stream's info. */
+  readonly streamInfo: StreamInfo;
+}
+
+/** Options of `put()`. */
+export interface KvPutOptions {
+  /** Store only if the key's latest revision is this (0 = key never written or purged). */
+  previousSeq?: number;
+}
+
+/** Options of `delete()`. */
+export interface KvDeleteOptions {
+  /** Delete only if the key's latest revision is this. */
+  previousSeq?: number;
+}
+
+/** Options of `purge()`. */
+export interface KvPurgeOptions extends KvDeleteOptions {
+  /** How long the purge marker stays: milliseconds or a Go duration (`"1h"`); needs markerTTL. */
+  ttl?: number | string;
+}
+
+/**
+ * What a watcher delivers first.
+ *
+ * @example
+ * ```ts ignore
+ * const w = await kv.watch({ include: KvWatchInclude.UpdatesOnly });
+ * ```
+ */
+export const KvWatchInclude = {
+  /** The latest entry of each key, then updates (default). */
+  LastValue: "",
+  /** Every stored entry, then updates. */
+  AllHistory: "history",
+  /** Only updates made after the watch started. */
+  UpdatesOnly: "updates",
+} as const;
+/** One of the {@link KvWatchInclude} values. */
+export type KvWatchInclude = typeof KvWatchInclude[keyof typeof KvWatchInclude];
+
+/** Options of `watch()`. */
+export interface KvWatchOptions {
+  /** Key or key filters (`*`, `>` allowed; default every key). Several need nats-server 2.10+. */
+  key?: string | string[];
+  /** What to deliver first (default the latest value of each key). */
+  include?: KvWatchInclude;
+  /** Skip DEL and PURGE entries. */
+  ignoreDeletes?: boolean;
+  /** Deliver entries without values (`length` still tells the size). */
+  headers_only?: boolean;
+  /** Alias of `headers_only` (ADR-8 `MetaOnly`). */
+  metaOnly?: boolean;
+  /** Start at this revision (instead of `include`). */
+  resumeFromRevision?: number;
+  /** Called once when the initial values have been received. */
+  initializedFn?: () => void;
+}

@@ -1,0 +1,144 @@
+/**
+ * Watchers: an ordered consumer over the bucket's key subjects that first delivers the initial
+ * entries (latest values, all history, or nothing), signals the end of them, then keeps
+ * delivering updates. The consumer is recreated after reconnects, gaps or its loss.
+ *
+ * @module
+ */
+import {
+  type ConsumerMessages,
+  type ConsumerNotification,
+  type DeliverPolicy,
+  type JsApi,
+  type JsMsg,
+  OrderedConsumer,
+} from "../jetstream/mod.ts";
+import { Queue } from "./_queue.ts";
+import { entryFromJsMsg } from "./entry.ts";
+import type { KvWatchEntry, KvWatchOptions } from "./types.ts";
+
+/** What a watcher reads: the stream, the bucket name and the key subject prefix. */
+export interface WatchTarget {
+  /** The JetStream API. */
+  api: JsApi;
+  /** Backing stream. */
+  stream: string;
+  /** Bucket name given to entries. */
+  bucket: string;
+  /** Key subject prefix (`$KV.<bucket>`). */
+  prefix: string;
+}
+
+/**
+ * A live view of keys: iterate it for entries (`isUpdate` false for the initial ones); await
+ * `initialized` for the end of the initial entries. Stop it with `stop()` (or `break`).
+ *
+ * @example
+ * ```ts ignore
+ * const w = await kv.watch({ key: "users.>" });
+ * w.initialized.then(() => console.log("up to date"));
+ * for await (const e of w) console.log(e.key, e.operation, e.string());
+ * ```
+ */
+export class KvWatcher implements AsyncIterable<KvWatchEntry>, AsyncDisposable {
+  /** Resolves once the initial entries have been received (at once for updates-only watches). */
+  readonly initialized: Promise<void>;
+  readonly #init = Promise.withResolvers<void>();
+  readonly #closed = Promise.withResolvers<void | Error>();
+  readonly #q = new Queue<KvWatchEntry>();
+  readonly #t: WatchTarget;
+  readonly #opts: KvWatchOptions;
+  #msgs: ConsumerMessages | undefined;
+  #isInit = false;
+  #iterating = false;
+  #received = 0;
+
+  private constructor(target: WatchTarget, opts: KvWatchOptions) {
+    this.#t = target;
+    this.#opts = opts;
+    this.initialized = this.#init.promise;
+    this.#q.onStop = () => this.stop();
+  }
+
+  /** Creates the consumer and starts watching. */
+  static async start(target: WatchTarget, opts: KvWatchOptions = {}): Promise<KvWatcher> {
+    const w = new KvWatcher(target, opts);
+    await w.#start();
+    return w;
+  }
+
+  async #start(): Promise<void> {
+    const o = this.#opts;
+    const keys = o.key === undefined ? [">"] : [o.key].flat();
+    let deliver_policy: DeliverPolicy = "last_per_subject";
+    if (o.resumeFromRevision && o.resumeFromRevision > 0) deliver_policy = "by_start_sequence";
+    else if (o.include === "history") deliver_policy = "all";
+    else if (o.include === "updates") deliver_policy = "new";
+    const oc = new OrderedConsumer(this.#t.api, this.#t.stream, {
+      filter_subjects: keys.map((k) => `${this.#t.prefix}.${k}`),
+      deliver_policy,
+      ...(deliver_policy === "by_start_sequence" ? { opt_start_seq: o.resumeFromRevision } : {}),
+      ...(o.headers_only || o.metaOnly ? { headers_only: true } : {}),
+    });
+    const msgs = await oc.consume({ callback: (m) => this.#onMsg(m) });
+    this.#msgs = msgs;
+    const info = await oc.info(true);
+    if (deliver_policy === "new" || info.num_pending === 0) this.#markInit();
+    msgs.closed().then((err) => this.#finish(err || undefined));
+  }
+
+  #onMsg(m: JsMsg): void {
+    this.#received++;
+    const e = entryFromJsMsg(this.#t.bucket, this.#t.prefix.length + 1, m, this.#isInit);
+    if (!(this.#opts.ignoreDeletes && e.operation !== "PUT")) this.#q.push(e);
+    if (!this.#isInit && m.info.pending === 0) this.#markInit();
+  }
+
+  #markInit(): void {
+    if (this.#isInit) return;
+    this.#isInit = true;
+    this.#init.resolve();
+    try {
+      this.#opts.initializedFn?.();
+    } catch {
+      // a failing callback must not stop the watch
+    }
+  }
+
+  #finish(err?: Error): void {
+    this.#q.end(err);
+    this.#closed.resolve(err);
+  }
+
+  /** Entries received from the server so far (ignored deletes included). */
+  getReceived(): number {
+    return this.#received;
+  }
+
+  /** Consumer notifications (e.g. `ordered_consumer_recreated` after a reconnect). */
+  status(): AsyncIterable<ConsumerNotification> {
+    return this.#msgs!.status();
+  }
+
+  /** Stops the watch; entries already received are still handed over. */
+  stop(): void {
+    this.#msgs?.stop();
+    this.#finish();
+  }
+
+  /** Resolves when the watch ends, with the error that ended it, if any. */
+  get closed(): Promise<void | Error> {
+    return this.#closed.promise;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<KvWatchEntry> {
+    if (this.#iterating) throw new TypeError("this watcher is already being iterated");
+    this.#iterating = true;
+    return this.#q;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.stop();
+    await this.#closed.promise;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Chunked download: an ordered consumer filtered on the object's chunk subject streams the
+ * chunks (a bounded number held at a time), each hashed as it passes; at the end the size, chunk
+ * count and digest are checked against the info.
+ *
+ * @module
+ */
+import type { ConsumerMessages, JsApi, JsMsg } from "../jetstream/mod.ts";
+import { OrderedConsumer } from "../jetstream/mod.ts";
+import { Sha256 } from "../wasm/sha256.ts";
+import { formatDigest } from "./codec.ts";
+import { DigestMismatchError, ObjectSizeMismatchError } from "./errors.ts";
+import type { ObjectInfo, ObjectResult } from "./types.ts";
+
+/** Bytes of chunks the consumer may hold (requested plus buffered) at once. */
+const HOLD_BYTES = 4 * 1024 * 1024;
+
+/** Reads the content of `info` (a regular object, not a link) from `stream`. */
+export function download(api: JsApi, stream: string, chunkSubject: string, info: ObjectInfo): ObjectResult {
+  const hash = new Sha256();
+  const { promise: error, resolve: settle } = Promise.withResolvers<Error | null>();
+  let size = 0;
+  let chunks = 0;
+  let oc: OrderedConsumer | undefined;
+  let messages: ConsumerMessages | undefined;
+  let it: AsyncIterator<JsMsg> | undefined;
+
+  const sizeError = (available: number): Error =>
+    new ObjectSizeMismatchError(info.bucket, info.name, { chunks: info.chunks, size: info.size }, {
+      chunks: available,
+      size,
+    });
+
+  // the content is complete: compare it with the info
+  const verify = (): Error | null => {
+    if (chunks !== info.chunks || size !== info.size) return sizeError(chunks);
+    const digest = formatDigest(hash.digest());
+    if (info.digest && digest !== info.digest) {
+      return new DigestMismatchError(info.bucket, info.name, info.digest, digest);
+    }
+    return null;
+  };
+
+  const cleanup = async (): Promise<void> => {
+    await messages?.close();
+    await oc?.delete().catch(() => false);
+  };
+
+  const fail = async (controller: ReadableStreamDefaultController<Uint8Array>, err: Error): Promise<void> => {
+    await cleanup();
+    settle(err);
+    controller.error(err);
+  };
+
+  const data = new ReadableStream<Uint8Array>({
+    start: async (controller) => {
+      if (info.chunks === 0) {
+        const err = verify();
+        if (err) return fail(controller, err);
+        settle(null);
+        return controller.close();
+      }
+      try {
+        const chunkSize = info.options?.max_chunk_size || Math.ceil(info.size / info.chunks) || 1;
+        const hold = Math.max(4, Math.min(256, Math.floor(HOLD_BYTES / chunkSize)));
+        oc = new OrderedConsumer(api, stream, { filter_subjects: chunkSubject });
+        messages = await oc.consume({ max_messages: hold });
+        const available = (await oc.info(true)).num_pending;
+        if (available < info.chunks) return fail(controller, sizeError(available));
+        it = messages[Symbol.asyncIterator]();
+      } catch (err) {
+        return fail(controller, err as Error);
+      }
+    },
+    pull: async (controller) => {
+      try {
+        const r = await it!.next();
+        if (r.done) return fail(controller, sizeError(chunks));
+        const m = r.value;
+        hash.update(m.data);
+        size += m.data.length;
+        chunks++;
+        controller.enqueue(m.data);
+        if (chunks === info.chunks) {
+          await cleanup();
+          const err = verify();
+          if (err) return fail(controller, err);
+          settle(null);
+          controller.close();
+        } else if (m.info.pending === 0) {
+          // chunks went missing while reading
+          return fail(controller, sizeError(chunks));
+        }
+      } catch (err) {
+        return fail(controller, err as Error);
+      }
+    },
+    cancel: async () => {
+      await cleanup();
+      settle(null);
+    },
+  }, { highWaterMark: 1 });
+  return { info, data, error };
+}

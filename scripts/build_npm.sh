@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Builds the npm package into npm/: ESM .js + .d.ts compiled by tsc (TypeScript 7) from a staged
+# copy of the sources without the Deno-only files, a package.json (name natsw, version from
+# deno.json), README and LICENSE; then runs publint on it.
+#
+# Entry points: "." (Node; the "browser"/"worker"/"workerd" conditions get the WebSocket-only
+# browser entry), "./node", "./browser", and "./jetstream", "./kv", "./obj", "./service" when their
+# mod.ts exists. The staged mod.ts re-exports the runtime-neutral browser/core.ts, because the
+# feature folders import "../mod.ts" and the Deno mod.ts wires Deno transports.
+#
+# Usage: scripts/build_npm.sh [--no-lint]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+tools="$root/tools"
+need=(tsc esbuild publint)
+for b in "${need[@]}"; do
+  if [ ! -x "$tools/node_modules/.bin/$b" ] || [ ! -d "$tools/node_modules/@nats-io/nkeys" ] ||
+    [ ! -d "$tools/node_modules/@types/node" ]; then
+    (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error >&2)
+    break
+  fi
+done
+bin="$tools/node_modules/.bin"
+out="$root/npm"
+stage="$root/.cache/npm-stage"
+
+echo "== stage sources"
+rm -rf "$stage" "$out"
+mkdir -p "$stage"
+dirs=(src browser node)
+features=()
+for f in jetstream kv obj service; do
+  if [ -f "$f/mod.ts" ]; then dirs+=("$f"); features+=("$f"); fi
+done
+find "${dirs[@]}" -name '*.ts' ! -name '*_test.ts' -print0 | xargs -0 cp --parents -t "$stage"
+find wasm -maxdepth 1 -name '*.ts' ! -name '*_test.ts' -print0 | xargs -0 cp --parents -t "$stage"
+cp scripts/npm/compat.d.ts "$stage/npm_compat.d.ts"
+# Deno-only modules: the Deno transports and the Deno creds-file reader.
+rm -f "$stage"/src/transport/deno_*.ts "$stage/src/auth/creds_file.ts"
+cat >"$stage/mod.ts" <<'TS'
+// Staged for the npm build: the runtime-neutral exports that the feature folders import.
+export * from "./browser/core.ts";
+TS
+# Nothing compiled for npm may use the Deno namespace (doc comments aside).
+if grep -rnE '\bDeno\.' "$stage" --include='*.ts' | grep -vE '^[^:]+:[0-9]+:\s*(\*|//)'; then
+  echo "build_npm: the lines above use Deno APIs; they cannot go into the npm build" >&2
+  exit 1
+fi
+echo '{ "type": "module" }' >"$stage/package.json"
+sed -e "s#@OUT@#$out#" -e "s#@TOOLS@#$tools#g" scripts/npm/tsconfig.json >"$stage/tsconfig.json"
+
+echo "== tsc ($("$bin/tsc" --version))"
+"$bin/tsc" -p "$stage/tsconfig.json"
+rm -f "$out/tsconfig.json" "$out/package.json"
+
+echo "== package.json, README, LICENSE"
+FEATURES="${features[*]}" STAGE="$stage" node --input-type=module - "$root" "$out" <<'JS'
+import { readFileSync, writeFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+const [root, out] = process.argv.slice(2);
+const deno = JSON.parse(readFileSync(join(root, "deno.json"), "utf8"));
+const entry = (dir) => ({ types: `./${dir}/mod.d.ts`, default: `./${dir}/mod.js` });
+const exports = {
+  ".": { browser: entry("browser"), worker: entry("browser"), workerd: entry("browser"), default: entry("node") },
+  "./node": entry("node"),
+  "./browser": entry("browser"),
+};
+for (const f of process.env.FEATURES.split(" ").filter(Boolean)) exports[`./${f}`] = entry(f);
+exports["./package.json"] = "./package.json";
+// Dependencies: the bare npm imports of the staged sources, at the versions deno.json maps them to.
+const used = new Set();
+const walk = (d) => {
+  for (const n of readdirSync(d)) {
+    const p = join(d, n);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (p.endsWith(".ts")) {
+      const code = readFileSync(p, "utf8").split("\n").filter((l) => !/^\s*(\*|\/\/|\/\*)/.test(l)).join("\n");
+      for (const m of code.matchAll(/from\s+"(@?[^".][^"]*)"/g)) {
+        if (!m[1].startsWith("node:")) used.add(m[1]);
+      }
+    }
+  }
+};
+walk(process.env.STAGE);
+const dependencies = {};
+for (const name of [...used].sort()) {
+  const spec = deno.imports?.[name];
+  const m = /^npm:(@?[^@]+)@(.+)$/.exec(spec ?? "");
+  if (!m) throw new Error(`build_npm: no npm: mapping in deno.json for '${name}'`);
+  dependencies[m[1]] = m[2];
+}
+const pkg = JSON.parse(readFileSync(join(root, "scripts/npm/package.json"), "utf8"));
+pkg.version = deno.version;
+pkg.exports = exports;
+pkg.dependencies = dependencies;
+writeFileSync(join(out, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
+console.log(`natsw@${pkg.version} exports: ${Object.keys(exports).join(" ")}; dependencies: ${JSON.stringify(dependencies)}`);
+JS
+cp scripts/npm/README.md "$out/README.md"
+cp LICENSE "$out/LICENSE"
+echo "npm/: $(find "$out" -name '*.js' | wc -l) .js files, $(du -sk "$out" | cut -f1) KiB"
+
+if [ "${1:-}" != "--no-lint" ]; then
+  echo "== publint"
+  "$bin/publint" run "$out"
+fi
