@@ -21,7 +21,7 @@ import {
   TimeoutError,
   UserAuthenticationExpiredError,
 } from "../errors.ts";
-import { decodeText, type Deferred, deferred, utf8Encoder } from "../encoding.ts";
+import { type Deferred, deferred, utf8Encoder } from "../encoding.ts";
 import type { MsgImpl, Responder } from "../msg.ts";
 import { type SubscriptionHost, SubscriptionImpl, type SubscriptionOptions } from "../subscription.ts";
 import { StatusHub } from "../status.ts";

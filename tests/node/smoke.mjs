@@ -245,15 +245,36 @@ test("node - object store put and get", { skip: obj ? false : "natsw/obj is not 
 });
 
 test("node - WebSocket: the global WebSocket on Node 22+, a clear error on Node 20", async () => {
-  const ws = `websocket {\n listen: "127.0.0.1:-1"\n no_tls: true\n}`;
-  await withServer(ws, {}, async (srv) => {
-    const nc = await connect({ servers: srv.url });
-    const wsPort = await (async () => {
-      // The monitoring-free way to learn the WebSocket port: try the ports the server logs are not
-      // parsed here, so ask nats-server for a fixed one instead.
-      return 0;
-    })();
+  const wsPort = await freePort();
+  await withServer(`websocket {\n listen: "127.0.0.1:${wsPort}"\n no_tls: true\n}`, {}, async () => {
+    const servers = `ws://127.0.0.1:${wsPort}`;
+    if (typeof globalThis.WebSocket !== "function") {
+      await assert.rejects(
+        connect({ servers, reconnect: false }),
+        (err) => err instanceof ConnectionError && /no global WebSocket.*'ws' package/.test(err.message),
+      );
+      return;
+    }
+    const nc = await connect({ servers });
+    nc.subscribe("ws.echo", { callback: (_e, m) => m.respond(m.data) });
+    assert.equal((await nc.request("ws.echo", "over ws")).string(), "over ws");
     await nc.close();
-    assert.equal(wsPort, 0);
   });
+});
+
+const wsPkg = await import("ws").catch(() => undefined);
+test("node - WebSocket through the ws package and wsDialer", { skip: wsPkg ? false : "ws is not installed" }, async () => {
+  const wsPort = await freePort();
+  await withServer(`websocket {\n listen: "127.0.0.1:${wsPort}"\n no_tls: true\n}`, {}, async () => {
+    const dial = wsDialer((url) => ({ socket: new wsPkg.WebSocket(url) }));
+    const nc = await NatsConnection.connect({ servers: `ws://127.0.0.1:${wsPort}` }, dial);
+    nc.subscribe("ws.echo", { callback: (_e, m) => m.respond(m.data) });
+    const big = "w".repeat(100_000);
+    assert.equal((await nc.request("ws.echo", big)).string(), big);
+    await nc.close();
+  });
+});
+
+test("node - readCredsFile reads with node:fs and names a missing file", async () => {
+  await assert.rejects(readCredsFile("/nonexistent/user.creds"), /cannot read creds file '\/nonexistent\/user.creds'/);
 });
