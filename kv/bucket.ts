@@ -13,6 +13,7 @@ import {
   StreamAPI,
   type StreamInfo,
 } from "../jetstream/mod.ts";
+import { ConsumerSafeApi } from "./_api_fix.ts";
 import { kvPrefixes } from "./config.ts";
 import { entryFromJsMsg, entryFromStored, KV_OPERATION } from "./entry.ts";
 import { KeyExistsError, MarkersNotEnabledError } from "./errors.ts";
@@ -82,12 +83,14 @@ export class Bucket {
   readonly #b: BucketBinding;
   readonly #watchers = new Set<KvWatcher>();
   readonly #readers = new Set<CaughtUpReader>();
+  readonly #consumerApi: ConsumerSafeApi;
 
   /** Creates the handle (use `Kvm`). */
   constructor(js: JetStreamClient, bucket: string, binding: BucketBinding) {
     this.js = js;
     this.bucket = bucket;
     this.#b = binding;
+    this.#consumerApi = new ConsumerSafeApi(js.api.nc, js.api.opts);
   }
 
   /** The backing stream's name. */
@@ -247,7 +250,7 @@ export class Bucket {
     filters.forEach(validateSearchKey);
     let r: CaughtUpReader;
     try {
-      r = await CaughtUpReader.open(this.js.api, this.#b.stream, {
+      r = await CaughtUpReader.open(this.#consumerApi, this.#b.stream, {
         ...opts,
         filter_subjects: filters.map((k) => this.subjectForKey(k)),
       });
@@ -302,7 +305,7 @@ export class Bucket {
     let w: KvWatcher;
     try {
       w = await KvWatcher.start(
-        { api: this.js.api, stream: this.#b.stream, bucket: this.bucket, prefix: this.#b.readPrefix },
+        { api: this.#consumerApi, stream: this.#b.stream, bucket: this.bucket, prefix: this.#b.readPrefix },
         opts,
       );
     } catch (err) {

@@ -605,7 +605,8 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
 
   #delayFor(server: ServerEntry): number {
     if (this.options.reconnectDelayHandler) return this.options.reconnectDelayHandler();
-    const jitterMax = this.options.tls ? this.options.reconnectJitterTLS : this.options.reconnectJitter;
+    const tls = this.options.tls !== undefined || server.scheme === "tls" || server.scheme === "wss";
+    const jitterMax = tls ? this.options.reconnectJitterTLS : this.options.reconnectJitter;
     const jitter = Math.random() * jitterMax;
     const since = Date.now() - server.lastAttempt;
     return Math.max(0, this.options.reconnectTimeWait - since) + jitter;

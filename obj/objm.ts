@@ -1,0 +1,65 @@
+/**
+ * The object store manager: creates, opens and lists buckets.
+ *
+ * @module
+ */
+import type { NatsConnection } from "../mod.ts";
+import { jetstream, JetStreamClient, JetStreamManager } from "../jetstream/mod.ts";
+import { OBJ_STREAM_PREFIX, validateBucket } from "./codec.ts";
+import { statusOf, streamConfig } from "./status.ts";
+import { ObjectStore } from "./store.ts";
+import type { ObjectStoreOptions, ObjectStoreStatus } from "./types.ts";
+
+/**
+ * Object store manager over a connection or a JetStream client (whose options, e.g. a domain, it
+ * uses).
+ *
+ * @example
+ * ```ts ignore
+ * import { Objm } from "@natsw/natsw/obj";
+ * const objm = new Objm(nc);
+ * const os = await objm.create("files", { storage: "memory" });
+ * for await (const s of objm.list()) console.log(s.bucket, s.size);
+ * ```
+ */
+export class Objm {
+  /** The JetStream client used. */
+  readonly js: JetStreamClient;
+  readonly #jsm: JetStreamManager;
+
+  /** Creates the manager. */
+  constructor(nc: NatsConnection | JetStreamClient) {
+    this.js = nc instanceof JetStreamClient ? nc : jetstream(nc);
+    this.#jsm = new JetStreamManager(this.js.api);
+  }
+
+  /**
+   * Creates bucket `name` (succeeds when it exists with the same settings) and returns it.
+   * `ttl` is in nanoseconds, like the official client.
+   */
+  async create(name: string, opts: ObjectStoreOptions = {}): Promise<ObjectStore> {
+    validateBucket(name);
+    await this.#jsm.streams.add(streamConfig(name, opts));
+    return await ObjectStore.open(this.js, name);
+  }
+
+  /** Opens bucket `name`; with `check` (default) rejects with `BucketNotFoundError` when it does not exist. */
+  async open(name: string, check: boolean | { check?: boolean } = true): Promise<ObjectStore> {
+    const c = typeof check === "boolean" ? check : check.check !== false;
+    return await ObjectStore.open(this.js, name, c);
+  }
+
+  /** The status of every bucket. */
+  async *list(): AsyncIterable<ObjectStoreStatus> {
+    for await (const si of this.#jsm.streams.list("$O.*.C.>")) {
+      if (si.config.name.startsWith(OBJ_STREAM_PREFIX)) yield statusOf(si);
+    }
+  }
+
+  /** The name of every bucket. */
+  async *names(): AsyncIterable<string> {
+    for await (const name of this.#jsm.streams.names("$O.*.C.>")) {
+      if (name.startsWith(OBJ_STREAM_PREFIX)) yield name.slice(OBJ_STREAM_PREFIX.length);
+    }
+  }
+}

@@ -1,0 +1,337 @@
+/**
+ * One object store bucket: put, get, info, list, delete, update, links, watch, seal, status.
+ *
+ * @module
+ */
+import { headers, InvalidArgumentError, InvalidOperationError, NoRespondersError, nuid } from "../mod.ts";
+import {
+  JetStreamApiError,
+  type JetStreamClient,
+  JetStreamManager,
+  JsApiCodes,
+  type PubAck,
+  type PurgeResponse,
+} from "../jetstream/mod.ts";
+import { DEFAULT_CHUNK_SIZE, infoToJson, parseInfo, subjects, validateBucket, validateObjectName } from "./codec.ts";
+import { download } from "./download.ts";
+import {
+  BucketNotFoundError,
+  ObjectExistsError,
+  ObjectNotFoundError,
+  ObjectSizeMismatchError,
+  ObjectStoreSealedError,
+} from "./errors.ts";
+import { statusOf } from "./status.ts";
+import type { ObjectInfo, ObjectResult, ObjectStoreMeta, ObjectStorePutOpts, ObjectStoreStatus } from "./types.ts";
+import { uploadChunks } from "./upload.ts";
+import { ObjectWatcher, type ObjectWatchOptions, readAllInfos } from "./watch.ts";
+
+/** Options of `info()`. */
+export interface ObjectInfoOptions {
+  /** Return the info of a deleted object too (default: null for deleted objects). */
+  show_deleted?: boolean;
+}
+
+/**
+ * An object store bucket. Get one with `Objm.create()` or `Objm.open()`.
+ *
+ * @example
+ * ```ts ignore
+ * const os = await new Objm(nc).create("files");
+ * await os.putBlob({ name: "hello.txt" }, new TextEncoder().encode("hello"));
+ * const r = await os.get("hello.txt");
+ * for await (const chunk of r!.data) console.log(chunk.length);
+ * console.log(await r!.error); // null: the digest matched
+ * ```
+ */
+export class ObjectStore {
+  /** The bucket name. */
+  readonly name: string;
+  /** The stream behind the bucket (`OBJ_<bucket>`). */
+  readonly stream: string;
+  readonly #js: JetStreamClient;
+  readonly #jsm: JetStreamManager;
+  readonly #s: ReturnType<typeof subjects>;
+  readonly #direct: boolean;
+
+  private constructor(js: JetStreamClient, bucket: string, direct: boolean) {
+    this.#js = js;
+    this.#jsm = new JetStreamManager(js.api);
+    this.name = bucket;
+    this.#s = subjects(bucket);
+    this.stream = this.#s.stream;
+    this.#direct = direct;
+  }
+
+  /**
+   * Binds to `bucket`. With `check` (default) reads the stream info, so a missing bucket rejects
+   * with {@link BucketNotFoundError}; without it nothing is sent.
+   */
+  static async open(js: JetStreamClient, bucket: string, check = true): Promise<ObjectStore> {
+    validateBucket(bucket);
+    if (!check) return new ObjectStore(js, bucket, true);
+    const store = new ObjectStore(js, bucket, true);
+    const si = await store.status();
+    return new ObjectStore(js, bucket, si.streamInfo.config.allow_direct === true);
+  }
+
+  #error(err: unknown): unknown {
+    if (err instanceof NoRespondersError) return new BucketNotFoundError(this.name, { cause: err });
+    if (!(err instanceof JetStreamApiError)) return err;
+    if (err.is(JsApiCodes.StreamSealed) || /sealed/i.test(err.description)) {
+      return new ObjectStoreSealedError(this.name, { cause: err });
+    }
+    if (err.is(JsApiCodes.StreamNotFound)) return new BucketNotFoundError(this.name, { cause: err });
+    return err;
+  }
+
+  async #guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      throw this.#error(err);
+    }
+  }
+
+  /** The latest info of `name`, deleted or not, or null. */
+  async #rawInfo(name: string): Promise<ObjectInfo | null> {
+    validateObjectName(name);
+    const subject = this.#s.meta(name);
+    const sm = await this.#guard(() =>
+      this.#direct
+        ? this.#jsm.direct.getMessage(this.stream, { last_by_subj: subject })
+        : this.#jsm.streams.getMessage(this.stream, { last_by_subj: subject })
+    );
+    return sm ? parseInfo(sm.data, sm.seq, sm.timestamp) : null;
+  }
+
+  async #publishInfo(info: ObjectInfo, opts: ObjectStorePutOpts = {}): Promise<PubAck> {
+    const h = headers();
+    h.set("Nats-Rollup", "sub");
+    const ack = await this.#js.publish(this.#s.meta(info.name), infoToJson(info), {
+      headers: h,
+      timeout: opts.timeout,
+      expect: opts.previousRevision === undefined ? undefined : { lastSubjectSequence: opts.previousRevision },
+    });
+    info.revision = ack.seq;
+    return ack;
+  }
+
+  #purge(filter: string): Promise<PurgeResponse> {
+    return this.#jsm.streams.purge(this.stream, { filter });
+  }
+
+  /** The info of `name`, or null when it does not exist or is deleted (unless `show_deleted`). */
+  async info(name: string, opts: ObjectInfoOptions = {}): Promise<ObjectInfo | null> {
+    const info = await this.#rawInfo(name);
+    return info && (!info.deleted || opts.show_deleted) ? info : null;
+  }
+
+  /** The infos of all objects that are not deleted. */
+  async list(): Promise<ObjectInfo[]> {
+    const all = await this.#guard(() => readAllInfos(this.#js.api, this.stream, this.#s.allMeta));
+    return all.filter((i) => !i.deleted);
+  }
+
+  /**
+   * Stores `rs` (or nothing, for an empty object) as `meta.name`, replacing any object of that
+   * name. Chunks are hashed and published as they are read, with a window of acknowledgements in
+   * flight; the old content is purged once the new info is stored. Rejects with
+   * {@link ObjectStoreSealedError} on a sealed bucket.
+   */
+  async put(
+    meta: ObjectStoreMeta,
+    rs: ReadableStream<Uint8Array> | null,
+    opts: ObjectStorePutOpts = {},
+  ): Promise<ObjectInfo> {
+    return await this.#put(meta, rs, opts);
+  }
+
+  /** Stores `data` (or nothing) as `meta.name`; see {@link put}. */
+  async putBlob(meta: ObjectStoreMeta, data: Uint8Array | null, opts: ObjectStorePutOpts = {}): Promise<ObjectInfo> {
+    return await this.#put(meta, data, opts);
+  }
+
+  async #put(
+    meta: ObjectStoreMeta,
+    source: Uint8Array | ReadableStream<Uint8Array> | null,
+    opts: ObjectStorePutOpts,
+  ): Promise<ObjectInfo> {
+    validateObjectName(meta.name);
+    if (meta.options?.link) throw new InvalidArgumentError("put cannot store a link: use link() or linkStore()");
+    const wanted = meta.options?.max_chunk_size ?? DEFAULT_CHUNK_SIZE;
+    if (!Number.isInteger(wanted) || wanted <= 0) {
+      throw new InvalidArgumentError(`max_chunk_size must be a positive integer, got ${wanted}`);
+    }
+    const chunkSize = Math.min(wanted, this.#js.nc.info?.max_payload ?? wanted);
+    const old = await this.#rawInfo(meta.name);
+    const id = nuid.next();
+    const chunkSubject = this.#s.chunks(id);
+    try {
+      const r = await uploadChunks(this.#js, chunkSubject, source, chunkSize, opts.timeout);
+      const info: ObjectInfo = {
+        name: meta.name,
+        bucket: this.name,
+        nuid: id,
+        size: r.size,
+        chunks: r.chunks,
+        digest: r.digest,
+        deleted: false,
+        mtime: new Date().toISOString(),
+        revision: 0,
+        options: { max_chunk_size: chunkSize },
+      };
+      if (meta.description) info.description = meta.description;
+      if (meta.headers) info.headers = meta.headers;
+      if (meta.metadata) info.metadata = meta.metadata;
+      await this.#publishInfo(info, opts);
+      if (old && !old.deleted) await this.#purge(this.#s.chunks(old.nuid)).catch(() => {});
+      return info;
+    } catch (err) {
+      await this.#purge(chunkSubject).catch(() => {});
+      throw this.#error(err);
+    }
+  }
+
+  /**
+   * Reads `name`: null when it does not exist or is deleted. A link to an object is followed (in
+   * this or another bucket); a link to a bucket rejects with `InvalidOperationError`. The content
+   * streams from an ordered consumer; once read, `error` resolves with null, or the content
+   * errors and `error` resolves with a `DigestMismatchError` / `ObjectSizeMismatchError`.
+   */
+  async get(name: string): Promise<ObjectResult | null> {
+    const info = await this.info(name);
+    if (!info) return null;
+    const link = info.options?.link;
+    if (link) {
+      if (!link.name) {
+        throw new InvalidOperationError(`'${name}' is a link to bucket '${link.bucket}', not to an object`);
+      }
+      const target = link.bucket === this.name ? this : await ObjectStore.open(this.#js, link.bucket);
+      return await target.get(link.name);
+    }
+    return download(this.#js.api, this.stream, this.#s.chunks(info.nuid), info);
+  }
+
+  /** Reads `name` into one buffer (null when missing); rejects when the content is corrupt. */
+  async getBlob(name: string): Promise<Uint8Array | null> {
+    const r = await this.get(name);
+    if (!r) return null;
+    const out = new Uint8Array(r.info.size);
+    let off = 0;
+    const reader = r.data.getReader();
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (off + value.length > out.length) {
+        await reader.cancel();
+        const { bucket, name: n, chunks, size } = r.info;
+        throw new ObjectSizeMismatchError(bucket, n, { chunks, size }, { chunks, size: off + value.length });
+      }
+      out.set(value, off);
+      off += value.length;
+    }
+    const err = await r.error;
+    if (err) throw err;
+    return out;
+  }
+
+  /**
+   * Deletes `name`: its info is replaced by a deleted marker and its chunks are purged. Rejects
+   * with {@link ObjectNotFoundError} when it never existed; a no-op when already deleted.
+   */
+  async delete(name: string): Promise<PurgeResponse> {
+    const info = await this.#rawInfo(name);
+    if (!info) throw new ObjectNotFoundError(this.name, name);
+    if (info.deleted) return { success: true, purged: 0 };
+    const marker: ObjectInfo = {
+      ...info,
+      size: 0,
+      chunks: 0,
+      digest: "",
+      deleted: true,
+      mtime: new Date().toISOString(),
+    };
+    return await this.#guard(async () => {
+      await this.#publishInfo(marker);
+      return await this.#purge(this.#s.chunks(info.nuid));
+    });
+  }
+
+  /**
+   * Changes the name, description, headers or metadata of `name` (fields left out are kept).
+   * Renaming onto a live object rejects with {@link ObjectExistsError}.
+   */
+  async update(name: string, meta: Partial<ObjectStoreMeta> = {}): Promise<PubAck> {
+    const info = await this.info(name);
+    if (!info) throw new ObjectNotFoundError(this.name, name);
+    const newName = meta.name ?? name;
+    validateObjectName(newName);
+    if (newName !== name && await this.info(newName)) throw new ObjectExistsError(this.name, newName);
+    const next: ObjectInfo = { ...info, name: newName, mtime: new Date().toISOString() };
+    if (meta.description !== undefined) next.description = meta.description;
+    if (meta.headers !== undefined) next.headers = meta.headers;
+    if (meta.metadata !== undefined) next.metadata = meta.metadata;
+    return await this.#guard(async () => {
+      const ack = await this.#publishInfo(next);
+      if (newName !== name) await this.#purge(this.#s.meta(name));
+      return ack;
+    });
+  }
+
+  async #addLink(name: string, link: { bucket: string; name?: string }): Promise<ObjectInfo> {
+    validateObjectName(name);
+    const existing = await this.#rawInfo(name);
+    if (existing && !existing.deleted && !existing.options?.link) throw new ObjectExistsError(this.name, name);
+    const info: ObjectInfo = {
+      name,
+      bucket: this.name,
+      nuid: nuid.next(),
+      size: 0,
+      chunks: 0,
+      digest: "",
+      deleted: false,
+      mtime: new Date().toISOString(),
+      revision: 0,
+      options: { link },
+    };
+    await this.#guard(() => this.#publishInfo(info));
+    return info;
+  }
+
+  /**
+   * Stores `name` as a link to the object `target` (in any bucket). The target must not be
+   * deleted nor a link; `name` may replace a link or a deleted object, not a live object.
+   */
+  async link(name: string, target: ObjectInfo): Promise<ObjectInfo> {
+    if (target.deleted) throw new InvalidOperationError(`cannot link to deleted object '${target.name}'`);
+    if (target.options?.link) throw new InvalidOperationError(`cannot link to link '${target.name}'`);
+    return await this.#addLink(name, { bucket: target.bucket, name: target.name });
+  }
+
+  /** Stores `name` as a link to the bucket `store`. */
+  async linkStore(name: string, store: ObjectStore): Promise<ObjectInfo> {
+    return await this.#addLink(name, { bucket: store.name });
+  }
+
+  /** Watches the bucket's infos: current ones first, then changes. */
+  async watch(opts: ObjectWatchOptions = {}): Promise<ObjectWatcher> {
+    return await this.#guard(() => ObjectWatcher.start(this.#js.api, this.stream, this.#s.allMeta, opts));
+  }
+
+  /** Seals the bucket (read-only from now on) and returns its status. */
+  async seal(): Promise<ObjectStoreStatus> {
+    const si = await this.#guard(() => this.#jsm.streams.update(this.stream, { sealed: true }));
+    return statusOf(si);
+  }
+
+  /** The bucket's status; {@link BucketNotFoundError} when it is gone. */
+  async status(): Promise<ObjectStoreStatus> {
+    return statusOf(await this.#guard(() => this.#jsm.streams.info(this.stream)));
+  }
+
+  /** Deletes the bucket and everything in it. */
+  async destroy(): Promise<boolean> {
+    return await this.#guard(() => this.#jsm.streams.delete(this.stream));
+  }
+}
