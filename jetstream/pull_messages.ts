@@ -6,9 +6,10 @@
  *
  * @module
  */
+import { deferred } from "../src/encoding.ts";
 import { createInbox, InvalidArgumentError, type Msg, type Subscription } from "../mod.ts";
 import type { JsApi } from "./api.ts";
-import { Channel, Notifier } from "./_channel.ts";
+import { AsyncQueue, Broadcaster } from "../src/queue.ts";
 import type { ConsumerMessages, ConsumerNotification } from "./consume_types.ts";
 import type { PullRequest } from "./consumer_types.ts";
 import { JetStreamApiError, JetStreamStatusError, JsApiCodes } from "./errors.ts";
@@ -40,9 +41,9 @@ export class PullMessages implements ConsumerMessages {
   readonly #t: PullTarget;
   readonly #o: ResolvedPullOptions;
   readonly #hooks: PullHooks;
-  readonly #queue = new Channel<JsMsgImpl>();
-  readonly #notes = new Notifier<ConsumerNotification>();
-  readonly #closed = Promise.withResolvers<void | Error>();
+  readonly #queue = new AsyncQueue<JsMsgImpl>();
+  readonly #notes = new Broadcaster<ConsumerNotification>(256);
+  readonly #closed = deferred<void | Error>();
   readonly #abort = new AbortController();
   readonly #monitor: PullMonitor;
   #sub: Subscription | undefined;
@@ -306,7 +307,7 @@ export class PullMessages implements ConsumerMessages {
 
   close(): Promise<void | Error> {
     this.stop();
-    void this.#queue.return();
+    this.#queue.discard();
     return this.#closed.promise;
   }
 

@@ -4,9 +4,10 @@
  *
  * @module
  */
+import { deferred } from "../src/encoding.ts";
 import { InvalidArgumentError, type Msg, type Subscription } from "../mod.ts";
 import type { JsApi } from "./api.ts";
-import { Channel, Notifier } from "./_channel.ts";
+import { AsyncQueue, Broadcaster } from "../src/queue.ts";
 import type { ConsumerMessages, ConsumerNotification } from "./consume_types.ts";
 import type { ConsumerInfo } from "./consumer_types.ts";
 import { ConsumerAPI } from "./consumers_api.ts";
@@ -25,9 +26,9 @@ type Item = JsMsgImpl | { fc: string };
 /** The messages of a push consumer. */
 class PushMessages implements ConsumerMessages {
   readonly #api: JsApi;
-  readonly #queue = new Channel<Item>();
-  readonly #notes = new Notifier<ConsumerNotification>();
-  readonly #closed = Promise.withResolvers<void | Error>();
+  readonly #queue = new AsyncQueue<Item>();
+  readonly #notes = new Broadcaster<ConsumerNotification>(256);
+  readonly #closed = deferred<void | Error>();
   readonly #sub: Subscription;
   readonly #monitor: PullMonitor;
   readonly #callback: ((m: JsMsg) => void) | undefined;
@@ -108,7 +109,7 @@ class PushMessages implements ConsumerMessages {
 
   close(): Promise<void | Error> {
     this.stop();
-    void this.#queue.return();
+    this.#queue.discard();
     return this.#closed.promise;
   }
 

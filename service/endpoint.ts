@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { deferred } from "../src/encoding.ts";
 import { InvalidOperationError, type NatsError } from "../src/errors.ts";
 import type { Msg } from "../src/msg.ts";
 import type { NatsConnection } from "../src/nats.ts";
@@ -101,7 +102,7 @@ export class ServiceEndpoint {
   }
 
   async *#iterate(): AsyncGenerator<ServiceMsg> {
-    const done = Promise.withResolvers<void>();
+    const done = deferred<void>();
     this.#iterations.add(done.promise);
     try {
       for await (const msg of this.#sub) {

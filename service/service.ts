@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { deferred } from "../src/encoding.ts";
 import { InvalidOperationError, type NatsError } from "../src/errors.ts";
 import type { NatsConnection } from "../src/nats.ts";
 import { nuid } from "../src/nuid.ts";
@@ -39,7 +40,7 @@ export class ServiceImpl implements Service {
   #discovery: Subscription[] = [];
   #started = new Date().toISOString();
   #stopping: Promise<null | Error> | undefined;
-  readonly #done = Promise.withResolvers<null | Error>();
+  readonly #done = deferred<null | Error>();
 
   /** Validates `config` (throws `InvalidArgumentError`); call {@link start} next. */
   constructor(nc: NatsConnection, config: ServiceConfig) {

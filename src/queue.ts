@@ -54,6 +54,18 @@ export class AsyncQueue<T> implements AsyncIterable<T>, AsyncIterator<T> {
     }
   }
 
+  /** Removes and returns the oldest waiting item. */
+  shift(): T | undefined {
+    if (this.#head >= this.#items.length) return undefined;
+    const item = this.#items[this.#head] as T;
+    this.#items[this.#head++] = undefined;
+    if (this.#head === this.#items.length) {
+      this.#items.length = 0;
+      this.#head = 0;
+    }
+    return item;
+  }
+
   /** Drops every waiting item; returns them. */
   discard(): T[] {
     const out = this.#items.slice(this.#head) as T[];
@@ -101,5 +113,47 @@ export class AsyncQueue<T> implements AsyncIterable<T>, AsyncIterator<T> {
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
     return this;
+  }
+}
+
+/** Fans items out to listeners; each listener keeps at most `limit` items (the oldest are dropped). */
+export class Broadcaster<T> {
+  #listeners = new Set<AsyncQueue<T>>();
+  #ended = false;
+  readonly #limit: number;
+
+  /** Creates the fan-out with a per-listener limit. */
+  constructor(limit = 1024) {
+    this.#limit = limit;
+  }
+
+  /** A new listener; it ends when the broadcaster ends, or when its reader breaks out. */
+  listen(): AsyncIterable<T> {
+    const q = new AsyncQueue<T>();
+    if (this.#ended) q.end();
+    else {
+      this.#listeners.add(q);
+      q.onReturn = () => {
+        this.#listeners.delete(q);
+        q.end();
+        q.discard();
+      };
+    }
+    return q;
+  }
+
+  /** Sends an item to every listener. */
+  emit(item: T): void {
+    for (const q of this.#listeners) {
+      if (q.length >= this.#limit) q.shift();
+      q.push(item);
+    }
+  }
+
+  /** Ends every listener. */
+  end(): void {
+    this.#ended = true;
+    for (const q of this.#listeners) q.end();
+    this.#listeners.clear();
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { NatsError } from "./errors.ts";
 import type { Subscription } from "./subscription.ts";
-import { AsyncQueue } from "./queue.ts";
+import { Broadcaster } from "./queue.ts";
 
 /**
  * One connection event. Switch on `type`.
@@ -43,40 +43,5 @@ export type Status =
   /** The connection closed. */
   | { type: "close"; error?: Error };
 
-const MAX_QUEUED = 1024;
-
-/** Fans events out to listeners; each listener's queue is bounded (oldest dropped). */
-export class StatusHub {
-  #listeners = new Set<AsyncQueue<Status>>();
-  #ended = false;
-
-  /** A new listener; it ends when the hub closes. */
-  listen(): AsyncIterable<Status> {
-    const q = new AsyncQueue<Status>();
-    if (this.#ended) q.end();
-    else {
-      this.#listeners.add(q);
-      q.onReturn = () => {
-        this.#listeners.delete(q);
-        q.end();
-        q.discard();
-      };
-    }
-    return q;
-  }
-
-  /** Sends an event to every listener. */
-  emit(status: Status): void {
-    for (const q of this.#listeners) {
-      if (q.length >= MAX_QUEUED) q.discard();
-      q.push(status);
-    }
-  }
-
-  /** Ends every listener. */
-  end(): void {
-    this.#ended = true;
-    for (const q of this.#listeners) q.end();
-    this.#listeners.clear();
-  }
-}
+/** The status fan-out of one connection (each listener keeps the latest 1024 events). */
+export class StatusHub extends Broadcaster<Status> {}
