@@ -51,7 +51,9 @@ function createRequest(
   if (f.supports(Feature.Consumer210) && action) body.action = action;
   if (f.supports(Feature.ConsumerCreateSubject)) {
     if (!name || cfg.filter_subjects?.length) return { subject: `CONSUMER.CREATE.${stream}`, body };
-    const filter = cfg.filter_subject && cfg.filter_subject !== ">" ? `.${cfg.filter_subject}` : "";
+    // A filter with wildcards cannot be part of a subject we publish to; the body carries it anyway.
+    const f1 = cfg.filter_subject;
+    const filter = f1 && !/(^|\.)[*>](\.|$)/.test(f1) ? `.${f1}` : "";
     return { subject: `CONSUMER.CREATE.${stream}.${name}${filter}`, body };
   }
   if (cfg.durable_name) return { subject: `CONSUMER.DURABLE.CREATE.${stream}.${cfg.durable_name}`, body };

@@ -123,7 +123,14 @@ export function headersToJson(h: MsgHdrs | undefined): Record<string, string[]> 
   return any ? out : undefined;
 }
 
-/** The wire form of `info` (`mtime` is the time of writing; readers use the store time). */
+/**
+ * The wire form of `info` (`mtime` is the time of writing; readers use the store time).
+ *
+ * @example
+ * ```ts ignore
+ * await js.publish(subjects("files").meta(info.name), infoToJson(info), { headers: rollup });
+ * ```
+ */
 export function infoToJson(info: ObjectInfo): Uint8Array {
   const wire: ServerObjectInfo = {
     name: info.name,
@@ -145,6 +152,13 @@ export function infoToJson(info: ObjectInfo): Uint8Array {
 /**
  * Builds an {@link ObjectInfo} from an info message's payload, its stream sequence (the revision)
  * and its store time (the mtime).
+ *
+ * @example
+ * ```ts
+ * import { parseInfo } from "./codec.ts";
+ * const body = new TextEncoder().encode('{"name":"a","bucket":"b","nuid":"n","size":1,"chunks":1}');
+ * console.log(parseInfo(body, 7, "2024-01-01T00:00:00Z").revision); // 7
+ * ```
  */
 export function parseInfo(data: Uint8Array, seq: number, mtime: string): ObjectInfo {
   const w = JSON.parse(decoder.decode(data)) as ServerObjectInfo;

@@ -15,7 +15,15 @@ import type { ObjectInfo, ObjectResult } from "./types.ts";
 /** Bytes of chunks the consumer may hold (requested plus buffered) at once. */
 const HOLD_BYTES = 4 * 1024 * 1024;
 
-/** Reads the content of `info` (a regular object, not a link) from `stream`. */
+/**
+ * Reads the content of `info` (a regular object, not a link) from `stream`.
+ *
+ * @example
+ * ```ts ignore
+ * const r = download(js.api, "OBJ_files", `$O.files.C.${info.nuid}`, info);
+ * for await (const chunk of r.data) console.log(chunk.length);
+ * ```
+ */
 export function download(api: JsApi, stream: string, chunkSubject: string, info: ObjectInfo): ObjectResult {
   const hash = new Sha256();
   const { promise: error, resolve: settle } = Promise.withResolvers<Error | null>();

@@ -7,7 +7,15 @@ import type { StreamConfig, StreamInfo } from "../jetstream/mod.ts";
 import { OBJ_STREAM_PREFIX, subjects } from "./codec.ts";
 import type { ObjectStoreOptions, ObjectStoreStatus } from "./types.ts";
 
-/** The stream configuration of bucket `bucket` (ADR-20). */
+/**
+ * The stream configuration of bucket `bucket` (ADR-20).
+ *
+ * @example
+ * ```ts
+ * import { streamConfig } from "./status.ts";
+ * console.log(streamConfig("files", {}).subjects); // ["$O.files.C.>", "$O.files.M.>"]
+ * ```
+ */
 export function streamConfig(bucket: string, opts: ObjectStoreOptions): StreamConfig {
   const s = subjects(bucket);
   const cfg: StreamConfig = {
@@ -28,7 +36,14 @@ export function streamConfig(bucket: string, opts: ObjectStoreOptions): StreamCo
   return cfg;
 }
 
-/** The status of the bucket whose stream info is `si`. */
+/**
+ * The status of the bucket whose stream info is `si`.
+ *
+ * @example
+ * ```ts ignore
+ * const status = statusOf(await jsm.streams.info("OBJ_files"));
+ * ```
+ */
 export function statusOf(si: StreamInfo): ObjectStoreStatus {
   const c = si.config;
   const status: ObjectStoreStatus = {

@@ -8,6 +8,7 @@ import {
   JetStreamApiError,
   type JetStreamClient,
   JetStreamManager,
+  type JsApi,
   JsApiCodes,
   type PubAck,
   type PurgeResponse,
@@ -53,10 +54,12 @@ export class ObjectStore {
   readonly #jsm: JetStreamManager;
   readonly #s: ReturnType<typeof subjects>;
   readonly #direct: boolean;
+  readonly #api: JsApi;
 
   private constructor(js: JetStreamClient, bucket: string, direct: boolean) {
     this.#js = js;
     this.#jsm = new JetStreamManager(js.api);
+    this.#api = js.api;
     this.name = bucket;
     this.#s = subjects(bucket);
     this.stream = this.#s.stream;
@@ -129,7 +132,7 @@ export class ObjectStore {
 
   /** The infos of all objects that are not deleted. */
   async list(): Promise<ObjectInfo[]> {
-    const all = await this.#guard(() => readAllInfos(this.#js.api, this.stream, this.#s.allMeta));
+    const all = await this.#guard(() => readAllInfos(this.#api, this.stream, this.#s.allMeta));
     return all.filter((i) => !i.deleted);
   }
 
@@ -316,7 +319,7 @@ export class ObjectStore {
 
   /** Watches the bucket's infos: current ones first, then changes. */
   async watch(opts: ObjectWatchOptions = {}): Promise<ObjectWatcher> {
-    return await this.#guard(() => ObjectWatcher.start(this.#js.api, this.stream, this.#s.allMeta, opts));
+    return await this.#guard(() => ObjectWatcher.start(this.#api, this.stream, this.#s.allMeta, opts));
   }
 
   /** Seals the bucket (read-only from now on) and returns its status. */

@@ -21,7 +21,15 @@ export interface UploadResult {
 /** Bytes of chunk publishes allowed to await their acknowledgement at once. */
 const WINDOW_BYTES = 2 * 1024 * 1024;
 
-/** How many chunk publishes may be in flight for `chunkSize` (between 4 and 64). */
+/**
+ * How many chunk publishes may be in flight for `chunkSize` (between 4 and 64).
+ *
+ * @example
+ * ```ts
+ * import { windowFor } from "./upload.ts";
+ * console.log(windowFor(128 * 1024)); // 16
+ * ```
+ */
 export function windowFor(chunkSize: number): number {
   return Math.max(4, Math.min(64, Math.floor(WINDOW_BYTES / chunkSize)));
 }
@@ -69,6 +77,12 @@ class ChunkPublisher {
 /**
  * Uploads `source` (a whole buffer, a stream, or nothing) as chunks of `chunkSize` bytes on
  * `subject`. Rejects with the first publish failure.
+ *
+ * @example
+ * ```ts ignore
+ * const r = await uploadChunks(js, "$O.files.C.abc", file.readable, 128 * 1024);
+ * console.log(r.size, r.chunks, r.digest);
+ * ```
  */
 export async function uploadChunks(
   js: JetStreamClient,

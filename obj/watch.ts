@@ -26,6 +26,11 @@ function infoOf(m: JsMsg): ObjectInfo {
 /**
  * The latest info of every object in the bucket (deleted ones too); read until the consumer has
  * nothing pending.
+ *
+ * @example
+ * ```ts ignore
+ * const infos = await readAllInfos(js.api, "OBJ_files", "$O.files.M.>");
+ * ```
  */
 export async function readAllInfos(api: JsApi, stream: string, allMeta: string): Promise<ObjectInfo[]> {
   const oc = new OrderedConsumer(api, stream, {

@@ -63,7 +63,7 @@ export function maxHeaderFields(): i32 {
 let argStart: usize = 0;
 let argEnd: usize = 0;
 
-function isBlank(c: u32): bool {
+@inline function isBlank(c: u32): bool {
   return c == 0x20 || c == 0x09;
 }
 
@@ -107,7 +107,7 @@ function parseNumber(s: usize, e: usize): i64 {
 }
 
 /** True when the bytes at p spell the lower-case ASCII word w (letters compared case-insensitively). */
-function word3(p: usize, a: u32, b: u32, c: u32): bool {
+@inline function word3(p: usize, a: u32, b: u32, c: u32): bool {
   return (<u32> load<u8>(p) | 0x20) == a && (<u32> load<u8>(p + 1) | 0x20) == b &&
     (<u32> load<u8>(p + 2) | 0x20) == c;
 }
@@ -119,7 +119,7 @@ function fail(code: i32, at: usize): void {
   store<i32>(status, <i32> (at - readBase()), 12);
 }
 
-function record(
+@inline function record(
   rec: usize,
   kind: i32,
   sid: i32,

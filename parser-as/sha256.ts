@@ -120,21 +120,15 @@ export function reset(): void {
   pendingLen = 0;
 }
 
-// @ts-ignore: decorator
-
 function S0(x: u32): u32 {
   return rotr<u32>(x, 2) ^ rotr<u32>(x, 13) ^ rotr<u32>(x, 22);
 }
-
-// @ts-ignore: decorator
 
 function S1(x: u32): u32 {
   return rotr<u32>(x, 6) ^ rotr<u32>(x, 11) ^ rotr<u32>(x, 25);
 }
 
 // Compresses the 64-byte block at p into the state.
-// @ts-ignore: decorator
-
 function block(p: usize): void {
   for (let i: usize = 0; i < 64; i += 4) {
     store<u32>(W + i, bswap<u32>(load<u32>(p + i)));
