@@ -43,47 +43,7 @@ export function connect(options: ConnectionOptions = {}): Promise<NatsConnection
   return NatsConnection.connect(options, dial);
 }
 
-export { NatsConnection, type PublishOptions } from "./src/nats.ts";
-export type { Stats } from "./src/connection/connection.ts";
-export type { ServerInfo } from "./src/connection/info.ts";
-export type { Auth, Authenticator, ConnectionOptions } from "./src/options.ts";
-export type { Msg, RespondOptions } from "./src/msg.ts";
-export type { Subscription, SubscriptionOptions } from "./src/subscription.ts";
-export type { RequestManyOptions, RequestOptions } from "./src/request.ts";
-export type { Status } from "./src/status.ts";
-export type { Payload } from "./src/encoding.ts";
-export type { Dialer, DialTarget, TlsOptions, Transport } from "./src/transport/transport.ts";
-export { canonicalMIMEHeaderKey, headers, Match, type MsgHdrs } from "./src/headers.ts";
-export { createInbox, Nuid, nuid } from "./src/nuid.ts";
-export {
-  AuthorizationError,
-  ClosedConnectionError,
-  ConnectionError,
-  DrainingConnectionError,
-  InvalidArgumentError,
-  InvalidOperationError,
-  InvalidSubjectError,
-  MaxPayloadExceededError,
-  NatsError,
-  NoRespondersError,
-  OutboundBufferFullError,
-  PermissionViolationError,
-  ProtocolError,
-  ServerError,
-  TimeoutError,
-  UserAuthenticationExpiredError,
-} from "./src/errors.ts";
-export {
-  credsAuthenticator,
-  jwtAuthenticator,
-  nkeyAuthenticator,
-  type Supplier,
-  tokenAuthenticator,
-  usernamePasswordAuthenticator,
-} from "./src/auth/authenticators.ts";
-export { type Credentials, parseCreds } from "./src/auth/creds.ts";
+export * from "./src/core.ts";
 export { readCredsFile } from "./src/auth/creds_file.ts";
-export type { Seed } from "./src/auth/nkey_sign.ts";
-export { wsDial, wsDialer, type WsFactory, type WsSocket, wsUrl } from "./src/transport/websocket.ts";
 export { denoWsDial } from "./src/transport/deno_websocket.ts";
 export { denoDial } from "./src/transport/deno_tcp.ts";

@@ -10,7 +10,7 @@
  */
 import { NatsServer } from "../tests/helpers/server.ts";
 import { SCENARIOS } from "./registry.ts";
-import { type BenchContext, CLIENTS, type ClientKind, type Metric, type RunResult, type Scenario } from "./types.ts";
+import { type BenchContext, type ClientKind, CLIENTS, type Metric, type RunResult, type Scenario } from "./types.ts";
 import { delay, median } from "./util.ts";
 
 interface Args {
@@ -73,7 +73,7 @@ function selected(all: Scenario[], only: string[]): Scenario[] {
 function fmt(m: Metric | undefined): string {
   if (!m) return "—";
   const v = m.value;
-  if (m.unit === "msgs/s" || m.unit === "req/s") {
+  if (m.unit === "msgs/s" || m.unit === "req/s" || m.unit === "ops/s") {
     return v >= 1e6 ? `${(v / 1e6).toFixed(2)} M/s` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k/s` : `${v.toFixed(0)}/s`;
   }
   if (m.unit === "msgs") return v >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : `${v}`;
@@ -102,6 +102,7 @@ async function main(): Promise<void> {
     server.stop().finally(() => Deno.exit(130));
   };
   Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGTERM", stop);
   const tmpDir = await Deno.makeTempDir({ prefix: "natsw-bench-" });
   const ctx: BenchContext = {
     url: server.url,
@@ -117,10 +118,14 @@ async function main(): Promise<void> {
       return args.count ?? Math.max(1, Math.round(full * args.scale));
     },
   };
-  const version = new TextDecoder().decode((await new Deno.Command(server.bin, { args: ["--version"] }).output()).stdout)
+  const version = new TextDecoder().decode(
+    (await new Deno.Command(server.bin, { args: ["--version"] }).output()).stdout,
+  )
     .trim();
-  log(`${version} at ${server.url}; deno ${Deno.version.deno}; scale ${args.scale}; rounds ${args.rounds}` +
-    `; load ${Deno.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  log(
+    `${version} at ${server.url}; deno ${Deno.version.deno}; scale ${args.scale}; rounds ${args.rounds}` +
+      `; load ${Deno.loadavg().map((x) => x.toFixed(2)).join(" ")}`,
+  );
   const rows: { name: string; ours: Metric[]; official: Metric[]; errors: string[] }[] = [];
   try {
     for (let si = 0; si < scenarios.length; si++) {
@@ -150,7 +155,9 @@ async function main(): Promise<void> {
           scenario: s.name,
           client,
           rounds: runs[client].length,
-          metrics: Object.fromEntries(agg[client].map((m) => [m.name, { value: m.value, unit: m.unit, better: m.better }])),
+          metrics: Object.fromEntries(
+            agg[client].map((m) => [m.name, { value: m.value, unit: m.unit, better: m.better }]),
+          ),
           headline: runs[client].map((res) => res.metrics[0]?.value),
           extra: last?.extra,
           errors: errors.filter((e) => e.startsWith(`${client}:`)),
@@ -160,12 +167,15 @@ async function main(): Promise<void> {
     }
   } finally {
     Deno.removeSignalListener("SIGINT", stop);
+    Deno.removeSignalListener("SIGTERM", stop);
     await server.stop();
     await Deno.remove(tmpDir, { recursive: true }).catch(() => {});
   }
   console.log("");
-  console.log(`natsw vs nats.js ${"3.4.0"} (transport-node on Deno ${Deno.version.deno}), ${version}, ` +
-    `scale ${args.scale}, ${args.rounds} round(s), medians`);
+  console.log(
+    `natsw vs nats.js 3.4.0 (transport-node on Deno ${Deno.version.deno}), ${version}, ` +
+      `scale ${args.scale}, ${args.rounds} round(s), medians`,
+  );
   console.log("");
   console.log("| scenario | metric | ours | official | ours/official | better |");
   console.log("|---|---|---:|---:|---:|---|");
@@ -177,7 +187,9 @@ async function main(): Promise<void> {
       const f = row.official.find((m) => m.name === name);
       const better = (o ?? f)!.better;
       const ratio = o && f && better !== "none" && f.value > 0 ? `${(o.value / f.value).toFixed(2)}×` : "—";
-      const label = better === "higher" ? "higher (ratio > 1 = ours faster)" : better === "lower"
+      const label = better === "higher"
+        ? "higher (ratio > 1 = ours faster)"
+        : better === "lower"
         ? "lower (ratio < 1 = ours better)"
         : "info";
       console.log(`| ${row.name} | ${name} | ${fmt(o)} | ${fmt(f)} | ${ratio} | ${label} |`);

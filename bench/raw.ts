@@ -74,13 +74,16 @@ export class RawConn {
     while (off < bytes.length) off += await this.#conn.write(bytes.subarray(off));
   }
 
-  /** Sends PING and discards everything read until the stream ends with PONG. */
+  /** Sends PING and discards everything read until a PONG arrives (the server may send INFO first). */
   async roundTrip(): Promise<void> {
     await this.write(enc.encode("PING\r\n"));
+    let seen = "";
     for (;;) {
       const n = await this.#conn.read(this.#buf);
       if (n === null) throw new Error("raw connection closed");
-      if (endsWith(this.#buf, n, PONG)) return;
+      seen = (seen + new TextDecoder().decode(this.#buf.subarray(0, n))).slice(-4096);
+      if (seen.includes("PONG\r\n")) return;
+      if (seen.includes("-ERR")) throw new Error(`server error: ${seen.slice(seen.indexOf("-ERR")).trim()}`);
     }
   }
 

@@ -5,20 +5,22 @@
  *
  * Planned, to be added by their owners (names from /work/shared/BENCH.md):
  * - `jspub-128`, `jsconsume-128`  → bench/scenarios/jetstream.ts
- * - `kvput-128`, `kvget-128`      → bench/scenarios/kv.ts
- * - `objput-64MiB`, `objget-64MiB` → bench/scenarios/obj.ts
- * - `service-128`                 → bench/scenarios/service.ts (wraps `serviceBench(url, n)` from
- *   bench/service_bench.ts once that module exists)
+ *
+ * Wired through bench/scenarios/paired.ts (modules that measure both clients per call):
+ * `service-128` (bench/service_bench.ts), `kv-128` (bench/kv_bench.ts: metrics kvput, kvget) and
+ * `obj-64MiB` (bench/obj_bench.ts: metrics put, get, peak RSS = BENCH.md's objput/objget-64MiB).
  */
 import type { Scenario } from "./types.ts";
 import { scenarios as core } from "./scenarios/core.ts";
 import { scenarios as parse } from "./scenarios/parse.ts";
 import { scenarios as processes } from "./scenarios/process.ts";
+import { scenarios as paired } from "./scenarios/paired.ts";
 
 /** All scenarios, in the order they run. */
 export const SCENARIOS: Scenario[] = [
   ...core,
-  // ...jetstream, ...kv, ...obj, ...service  (see above)
+  // ...jetstream  (see above)
+  ...paired,
   ...parse,
   ...processes,
 ];

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { InvalidArgumentError, type NatsConnection, NoRespondersError } from "../mod.ts";
-import type { MsgHdrs } from "../mod.ts";
+import { InvalidArgumentError, type NatsConnection, NoRespondersError } from "../src/core.ts";
+import type { MsgHdrs } from "../src/core.ts";
 import type { ApiResponse } from "./api_types.ts";
 import { JetStreamApiError, JetStreamNotEnabledError, JsApiCodes } from "./errors.ts";
 import { ServerFeatures } from "./features.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { NatsConnection, Payload } from "../mod.ts";
+import type { NatsConnection, Payload } from "../src/core.ts";
 import { type JetStreamOptions, JsApi } from "./api.ts";
 import type { PubAck } from "./api_types.ts";
 import { type Consumer, PullConsumer } from "./consumer.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { InvalidArgumentError } from "../mod.ts";
+import { InvalidArgumentError } from "../src/core.ts";
 import type { JsApi } from "./api.ts";
 import type { ConsumeOptions, ConsumerMessages, FetchOptions, NextOptions } from "./consume_types.ts";
 import type { ConsumerInfo } from "./consumer_types.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { InvalidArgumentError } from "../mod.ts";
+import { InvalidArgumentError } from "../src/core.ts";
 import type { JsApi } from "./api.ts";
 import type { ConsumerConfig, ConsumerInfo, ConsumerPauseResponse } from "./consumer_types.ts";
 import { Feature } from "./features.ts";

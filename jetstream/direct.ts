@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Msg } from "../mod.ts";
+import type { Msg } from "../src/core.ts";
 import type { JsApi } from "./api.ts";
 import { JetStreamStatusError } from "./errors.ts";
 import { Feature } from "./features.ts";

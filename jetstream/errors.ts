@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { NatsError } from "../mod.ts";
+import { NatsError } from "../src/core.ts";
 
 /**
  * Well-known JetStream API error codes (`err_code`), by name.

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Msg, MsgHdrs, NatsConnection } from "../mod.ts";
+import type { Msg, MsgHdrs, NatsConnection } from "../src/core.ts";
 import { NotJetStreamMessageError } from "./errors.ts";
 import type { PullRequest } from "./consumer_types.ts";
 import { nanos } from "./util.ts";

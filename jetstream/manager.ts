@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { NatsConnection } from "../mod.ts";
+import type { NatsConnection } from "../src/core.ts";
 import { type JetStreamOptions, JsApi } from "./api.ts";
 import type { JetStreamAccountStats } from "./api_types.ts";
 import { ConsumerAPI } from "./consumers_api.ts";

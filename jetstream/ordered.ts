@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { InvalidOperationError, nuid } from "../mod.ts";
+import { InvalidOperationError, nuid } from "../src/core.ts";
 import type { JsApi } from "./api.ts";
 import type { ConsumeOptions, ConsumerMessages, FetchOptions, NextOptions } from "./consume_types.ts";
 import type { ConsumerConfig, ConsumerInfo, DeliverPolicy, ReplayPolicy } from "./consumer_types.ts";

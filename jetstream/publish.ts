@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { headers, type MsgHdrs, NoRespondersError, type Payload } from "../mod.ts";
+import { headers, type MsgHdrs, NoRespondersError, type Payload } from "../src/core.ts";
 import type { JsApi } from "./api.ts";
 import { parseApiResponse } from "./api.ts";
 import type { PubAck } from "./api_types.ts";

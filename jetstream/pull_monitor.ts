@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { NatsConnection, Status } from "../mod.ts";
+import type { NatsConnection, Status } from "../src/core.ts";
 
 /** What the monitor reports to. */
 export interface MonitorHandlers {

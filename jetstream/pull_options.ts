@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { InvalidArgumentError, type Msg } from "../mod.ts";
+import { InvalidArgumentError, type Msg } from "../src/core.ts";
 import type { ConsumeOptions, FetchOptions } from "./consume_types.ts";
 import type { PullRequest } from "./consumer_types.ts";
 import type { JsMsg } from "./jsmsg.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { deferred } from "../src/encoding.ts";
-import { InvalidArgumentError, type Msg, type Subscription } from "../mod.ts";
+import { InvalidArgumentError, type Msg, type Subscription } from "../src/core.ts";
 import type { JsApi } from "./api.ts";
 import { AsyncQueue, Broadcaster } from "../src/queue.ts";
 import type { ConsumerMessages, ConsumerNotification } from "./consume_types.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { headers, type Msg, type MsgHdrs } from "../mod.ts";
+import { headers, type Msg, type MsgHdrs } from "../src/core.ts";
 import { parseNanos } from "./util.ts";
 
 /**

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { InvalidArgumentError } from "../mod.ts";
+import { InvalidArgumentError } from "../src/core.ts";
 import type { JsApi } from "./api.ts";
 import { JetStreamApiError, JsApiCodes } from "./errors.ts";
 import { Feature } from "./features.ts";

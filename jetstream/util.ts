@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { InvalidArgumentError } from "../mod.ts";
+import { InvalidArgumentError } from "../src/core.ts";
 
 /** A duration in nanoseconds, as JetStream sends and expects. */
 export type Nanos = number;

@@ -3,17 +3,18 @@
  *
  * @module
  */
-import { headers, InvalidArgumentError, type Payload } from "../mod.ts";
+import { headers, InvalidArgumentError, type Payload } from "../src/core.ts";
 import {
   DirectStreamAPI,
   type JetStreamClient,
   type JetStreamPublishOptions,
+  type JsApi,
   type PurgeResponse,
   type StoredMsg,
   StreamAPI,
   type StreamInfo,
 } from "../jetstream/mod.ts";
-import { ConsumerSafeApi } from "./_api_fix.ts";
+import { consumerApi } from "./_api_fix.ts";
 import { kvPrefixes } from "./config.ts";
 import { entryFromJsMsg, entryFromStored, KV_OPERATION } from "./entry.ts";
 import { KeyExistsError, MarkersNotEnabledError } from "./errors.ts";
@@ -83,14 +84,14 @@ export class Bucket {
   readonly #b: BucketBinding;
   readonly #watchers = new Set<KvWatcher>();
   readonly #readers = new Set<CaughtUpReader>();
-  readonly #consumerApi: ConsumerSafeApi;
+  readonly #consumerApi: JsApi;
 
   /** Creates the handle (use `Kvm`). */
   constructor(js: JetStreamClient, bucket: string, binding: BucketBinding) {
     this.js = js;
     this.bucket = bucket;
     this.#b = binding;
-    this.#consumerApi = new ConsumerSafeApi(js.api.nc, js.api.opts);
+    this.#consumerApi = consumerApi(js);
   }
 
   /** The backing stream's name. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { InvalidArgumentError } from "../mod.ts";
+import { InvalidArgumentError } from "../src/core.ts";
 import { nanos, type StreamConfig, type StreamSource } from "../jetstream/mod.ts";
 import { KV_STREAM_PREFIX } from "./status.ts";
 import type { KvOptions } from "./types.ts";

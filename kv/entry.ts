@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { MsgHdrs } from "../mod.ts";
+import type { MsgHdrs } from "../src/core.ts";
 import type { JsMsg, StoredMsg } from "../jetstream/mod.ts";
 import type { KvEntry, KvOperation, KvWatchEntry } from "./types.ts";
 
@@ -18,7 +18,7 @@ const decoder = new TextDecoder();
  *
  * @example
  * ```ts
- * import { headers } from "../mod.ts";
+ * import { headers } from "../src/core.ts";
  * import { operationOf } from "./entry.ts";
  * const h = headers();
  * h.set("Nats-Marker-Reason", "MaxAge");

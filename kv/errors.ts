@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { InvalidArgumentError, InvalidOperationError, NatsError } from "../mod.ts";
+import { InvalidArgumentError, InvalidOperationError, NatsError } from "../src/core.ts";
 
 /**
  * A key is not valid (ADR-8: `[-/_=.a-zA-Z0-9]+`, no leading or trailing `.`, no `..`, not `_kv…`).

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { NatsConnection } from "../mod.ts";
+import type { NatsConnection } from "../src/core.ts";
 import {
   jetstream,
   JetStreamApiError,
@@ -11,6 +11,7 @@ import {
   type JetStreamOptions,
   JsApiCodes,
   StreamAPI,
+  type StreamConfig,
 } from "../jetstream/mod.ts";
 import { bindingOf, Bucket } from "./bucket.ts";
 import { kvPrefixes, kvStreamConfig } from "./config.ts";
@@ -19,6 +20,24 @@ import { mapStreamError } from "./map_errors.ts";
 import { KV_STREAM_PREFIX, KvStatusImpl } from "./status.ts";
 import type { KvOptions, KvStatus } from "./types.ts";
 import { validateBucket } from "./validate.ts";
+
+const KV_SETTINGS = [
+  "max_msgs_per_subject",
+  "max_age",
+  "max_bytes",
+  "max_msg_size",
+  "storage",
+  "num_replicas",
+  "description",
+  "compression",
+  "subject_delete_marker_ttl",
+] as const;
+
+function sameKvSettings(want: StreamConfig, have: StreamConfig): boolean {
+  const norm = (v: unknown) => v === "none" || v === "" || v === 0 ? undefined : v;
+  return KV_SETTINGS.every((k) => norm(want[k]) === norm(have[k])) &&
+    JSON.stringify(want.mirror?.name) === JSON.stringify(have.mirror?.name);
+}
 
 /**
  * Manages Key-Value buckets.
@@ -45,8 +64,9 @@ export class Kvm {
   }
 
   /**
-   * Creates bucket `name` (succeeds when it exists with the same configuration; rejects with
-   * `BucketExistsError` when the configuration differs).
+   * Creates bucket `name`. Succeeds when it exists with the same settings (history, TTLs, sizes,
+   * storage, replicas, description, compression, mirror); rejects with `BucketExistsError` when
+   * they differ.
    */
   async create(name: string, opts: KvOptions = {}): Promise<Bucket> {
     validateBucket(name);
@@ -55,10 +75,12 @@ export class Kvm {
       const si = await this.#streams().add(sc);
       return new Bucket(this.js, name, bindingOf(name, si, this.js.apiPrefix));
     } catch (err) {
-      if (err instanceof JetStreamApiError && err.is(JsApiCodes.StreamNameExist)) {
-        throw new BucketExistsError(name, { cause: err });
-      }
-      throw err;
+      if (!(err instanceof JetStreamApiError && err.is(JsApiCodes.StreamNameExist))) throw err;
+      // another client may have made the same bucket with small stream differences
+      // (nats.js leaves deny_delete off): accept it when the KV settings agree
+      const si = await this.#streams().info(sc.name);
+      if (!sameKvSettings(sc, si.config)) throw new BucketExistsError(name, { cause: err });
+      return new Bucket(this.js, name, bindingOf(name, si, this.js.apiPrefix));
     }
   }
 
@@ -91,7 +113,10 @@ export class Kvm {
    */
   async update(name: string, opts: KvOptions = {}): Promise<Bucket> {
     validateBucket(name);
-    const { name: stream, subjects: _s, mirror: _m, storage: _st, allow_direct: _d, ...changes } = kvStreamConfig(name, opts);
+    const { name: stream, subjects: _s, mirror: _m, storage: _st, allow_direct: _d, ...changes } = kvStreamConfig(
+      name,
+      opts,
+    );
     try {
       const si = await this.#streams().update(stream, changes);
       return new Bucket(this.js, name, bindingOf(name, si, this.js.apiPrefix));

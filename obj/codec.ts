@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { headers, type MsgHdrs } from "../mod.ts";
+import { headers, type MsgHdrs } from "../src/core.ts";
 import { InvalidBucketNameError, InvalidObjectNameError } from "./errors.ts";
 import type { ObjectInfo, ServerObjectInfo } from "./types.ts";
 
@@ -105,7 +105,7 @@ export function subjects(bucket: string): {
  *
  * @example
  * ```ts
- * import { headers } from "../mod.ts";
+ * import { headers } from "../src/core.ts";
  * import { headersToJson } from "./codec.ts";
  * const h = headers();
  * h.append("Content-Type", "text/plain");

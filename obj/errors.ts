@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { InvalidArgumentError, NatsError } from "../mod.ts";
+import { InvalidArgumentError, NatsError } from "../src/core.ts";
 
 /**
  * A bucket name is not 1 or more of `A-Z a-z 0-9 _ -`.

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { NatsConnection } from "../mod.ts";
+import type { NatsConnection } from "../src/core.ts";
 import { jetstream, JetStreamClient, JetStreamManager } from "../jetstream/mod.ts";
 import { OBJ_STREAM_PREFIX, validateBucket } from "./codec.ts";
 import { statusOf, streamConfig } from "./status.ts";

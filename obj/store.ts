@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { headers, InvalidArgumentError, InvalidOperationError, NoRespondersError, nuid } from "../mod.ts";
+import { headers, InvalidArgumentError, InvalidOperationError, NoRespondersError, nuid } from "../src/core.ts";
 import {
   JetStreamApiError,
   type JetStreamClient,

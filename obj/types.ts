@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { MsgHdrs } from "../mod.ts";
+import type { MsgHdrs } from "../src/core.ts";
 import type { Nanos, Placement, StorageType, StreamInfo } from "../jetstream/mod.ts";
 
 /** A link to another object (`name` set) or to a whole bucket (`name` unset). */

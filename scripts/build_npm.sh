@@ -4,9 +4,9 @@
 # deno.json), README and LICENSE; then runs publint on it.
 #
 # Entry points: "." (Node; the "browser"/"worker"/"workerd" conditions get the WebSocket-only
-# browser entry), "./node", "./browser", and "./jetstream", "./kv", "./obj", "./service" when their
-# mod.ts exists. The staged mod.ts re-exports the runtime-neutral browser/core.ts, because the
-# feature folders import "../mod.ts" and the Deno mod.ts wires Deno transports.
+# browser entry), "./node" (src/runtime/node.ts), "./browser" (src/runtime/browser.ts), and
+# "./jetstream", "./kv", "./obj", "./service" when their mod.ts exists. The Deno entry (mod.ts) and
+# the Deno transports are not part of it; the feature folders import the runtime-neutral src/core.ts.
 #
 # Usage: scripts/build_npm.sh [--no-lint]
 set -euo pipefail
@@ -28,27 +28,22 @@ stage="$root/.cache/npm-stage"
 echo "== stage sources"
 rm -rf "$stage" "$out"
 mkdir -p "$stage"
-dirs=(src browser node)
+dirs=(src)
 features=()
 for f in jetstream kv obj service; do
   if [ -f "$f/mod.ts" ]; then dirs+=("$f"); features+=("$f"); fi
 done
 find "${dirs[@]}" -name '*.ts' ! -name '*_test.ts' -print0 | xargs -0 cp --parents -t "$stage"
 find wasm -maxdepth 1 -name '*.ts' ! -name '*_test.ts' -print0 | xargs -0 cp --parents -t "$stage"
-cp scripts/npm/compat.d.ts "$stage/npm_compat.d.ts"
 # Deno-only modules: the Deno transports and the Deno creds-file reader.
 rm -f "$stage"/src/transport/deno_*.ts "$stage/src/auth/creds_file.ts"
-cat >"$stage/mod.ts" <<'TS'
-// Staged for the npm build: the runtime-neutral exports that the feature folders import.
-export * from "./browser/core.ts";
-TS
 # Nothing compiled for npm may use the Deno namespace (doc comments aside).
 if grep -rnE '\bDeno\.' "$stage" --include='*.ts' | grep -vE '^[^:]+:[0-9]+:\s*(\*|//)'; then
   echo "build_npm: the lines above use Deno APIs; they cannot go into the npm build" >&2
   exit 1
 fi
 echo '{ "type": "module" }' >"$stage/package.json"
-sed -e "s#@OUT@#$out#" -e "s#@TOOLS@#$tools#g" scripts/npm/tsconfig.json >"$stage/tsconfig.json"
+sed -e "s#@OUT@#$out#" -e "s#@TOOLS@#$tools#g" scripts/npm_package/tsconfig.json >"$stage/tsconfig.json"
 
 echo "== tsc ($("$bin/tsc" --version))"
 "$bin/tsc" -p "$stage/tsconfig.json"
@@ -59,14 +54,18 @@ FEATURES="${features[*]}" STAGE="$stage" node --input-type=module - "$root" "$ou
 import { readFileSync, writeFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 const [root, out] = process.argv.slice(2);
-const deno = JSON.parse(readFileSync(join(root, "deno.json"), "utf8"));
-const entry = (dir) => ({ types: `./${dir}/mod.d.ts`, default: `./${dir}/mod.js` });
+// deno.json is JSONC: drop whole-line comments and trailing commas before parsing.
+const jsonc = readFileSync(join(root, "deno.json"), "utf8").replace(/^\s*\/\/.*$/gm, "").replace(/,(\s*[\]}])/g, "$1");
+const deno = JSON.parse(jsonc);
+const entry = (path) => ({ types: `./${path}.d.ts`, default: `./${path}.js` });
+const node = entry("src/runtime/node");
+const browser = entry("src/runtime/browser");
 const exports = {
-  ".": { browser: entry("browser"), worker: entry("browser"), workerd: entry("browser"), default: entry("node") },
-  "./node": entry("node"),
-  "./browser": entry("browser"),
+  ".": { browser, worker: browser, workerd: browser, default: node },
+  "./node": node,
+  "./browser": browser,
 };
-for (const f of process.env.FEATURES.split(" ").filter(Boolean)) exports[`./${f}`] = entry(f);
+for (const f of process.env.FEATURES.split(" ").filter(Boolean)) exports[`./${f}`] = entry(`${f}/mod`);
 exports["./package.json"] = "./package.json";
 // Dependencies: the bare npm imports of the staged sources, at the versions deno.json maps them to.
 const used = new Set();
@@ -90,14 +89,14 @@ for (const name of [...used].sort()) {
   if (!m) throw new Error(`build_npm: no npm: mapping in deno.json for '${name}'`);
   dependencies[m[1]] = m[2];
 }
-const pkg = JSON.parse(readFileSync(join(root, "scripts/npm/package.json"), "utf8"));
+const pkg = JSON.parse(readFileSync(join(root, "scripts/npm_package/package.json"), "utf8"));
 pkg.version = deno.version;
 pkg.exports = exports;
 pkg.dependencies = dependencies;
 writeFileSync(join(out, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
 console.log(`natsw@${pkg.version} exports: ${Object.keys(exports).join(" ")}; dependencies: ${JSON.stringify(dependencies)}`);
 JS
-cp scripts/npm/README.md "$out/README.md"
+cp scripts/npm_package/README.md "$out/README.md"
 cp LICENSE "$out/LICENSE"
 echo "npm/: $(find "$out" -name '*.js' | wc -l) .js files, $(du -sk "$out" | cut -f1) KiB"
 

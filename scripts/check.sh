@@ -5,7 +5,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 deno="${DENO_BIN:-$(command -v deno || echo "$root/tools/node_modules/.bin/deno")}"
-entries=(mod.ts)
+entries=(mod.ts src/runtime/browser.ts src/runtime/node.ts)
 for f in jetstream/mod.ts kv/mod.ts obj/mod.ts service/mod.ts; do [ -f "$f" ] && entries+=("$f"); done
 step() { echo "== $*"; }
 step "deno fmt --check"; "$deno" fmt --check

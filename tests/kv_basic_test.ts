@@ -253,3 +253,20 @@ Deno.test("kv - without allow_direct gets use the message API", async () => {
   assert.equal((await updated.status()).history, 4);
   assert.equal(updated.direct, false);
 });
+
+Deno.test("kv - a JetStream domain prefixes API calls and writes", async () => {
+  const store = await Deno.makeTempDir({ prefix: "natsw-kv-domain-" });
+  try {
+    await using srv = await NatsServer.start({ config: `jetstream { domain: hub, store_dir: "${store}" }` });
+    await using nc = await connect({ servers: srv.url });
+    const kv = await new Kvm(nc, { domain: "hub" }).create("dom", { history: 2 });
+    const sub = nc.subscribe("$JS.hub.API.$KV.dom.>", { max: 1 });
+    const rev = await kv.put("k", "v");
+    const [m] = await Array.fromAsync(sub);
+    assert.equal(m.subject, "$JS.hub.API.$KV.dom.k");
+    assert.equal((await kv.get("k"))?.revision, rev);
+    assert.equal((await new Kvm(nc).open("dom")).stream, "KV_dom");
+  } finally {
+    await Deno.remove(store, { recursive: true });
+  }
+});

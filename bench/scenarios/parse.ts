@@ -3,31 +3,17 @@
  * fed in 64 KiB chunks as socket reads would deliver it.
  *
  * - ours: `FrameReader` (WASM scanner). Each chunk is copied into `readTarget()` (the socket read
- *   does that copy in real life), committed, then scanned; frames are walked exactly as
- *   `Connection.#processFrames` does: subscription lookup, reply decode, `MsgImpl` with a payload
- *   copy, header scan for HMSG.
+ *   does that copy in real life), committed, then handed to `walkFrames` (src/protocol/frame_walk.ts),
+ *   the same walk `Connection` uses, with a handler that looks the sid up in a map and counts:
+ *   subject/reply decode, one payload copy per scan, `MsgImpl`, header scan for HMSG.
  * - official: nats.js `Parser` from `@nats-io/nats-core/internal`. Each chunk is copied into a fresh
  *   buffer first (its transports hand the parser a new buffer per read), and its dispatcher does what
  *   `ProtocolHandler.processMsg` does for a callback subscription: lookup, then `new MsgImpl`.
  * Both count messages and sum payload lengths so no work can be optimised away.
  */
 import { FrameReader } from "../../src/protocol/reader.ts";
-import {
-  F_DATA,
-  F_DATA_LEN,
-  F_HDR_LEN,
-  F_REPLY,
-  F_REPLY_LEN,
-  F_SID,
-  F_SUBJ,
-  F_SUBJ_LEN,
-  FRAME_WORDS,
-  KIND_HMSG,
-  KIND_MSG,
-  STATUS_WORDS,
-} from "../../src/protocol/frames.ts";
-import { MsgImpl as OursMsg } from "../../src/msg.ts";
-import { decodeText } from "../../src/encoding.ts";
+import { type FrameHandler, type MsgTarget, walkFrames } from "../../src/protocol/frame_walk.ts";
+import type { MsgImpl } from "../../src/msg.ts";
 import { Kind, MsgImpl as OfficialMsg, Parser, type ParserEvent } from "@nats-io/nats-core/internal";
 import type { Publisher } from "@nats-io/nats-core/internal";
 import { RawConn } from "../raw.ts";
@@ -39,7 +25,7 @@ const CHUNK = 64 * 1024;
 const RECORD_BYTES = 16 * 1024 * 1024;
 const HEADERS = new TextEncoder().encode("NATS/1.0\r\nX-Bench: 1\r\nContent-Type: text/plain\r\n\r\n");
 
-interface Recording {
+export interface Recording {
   bytes: Uint8Array;
   frames: number;
 }
@@ -54,10 +40,13 @@ function recording(ctx: BenchContext, key: string, size: number, headers: boolea
       const frameLen = `MSG ${subject} 1 ${size}\r\n`.length + size + 2 + (headers ? HEADERS.length + 8 : 0);
       const frames = Math.max(1, Math.floor(RECORD_BYTES / frameLen));
       const raw = await RawConn.open(ctx.url);
+      // Closing the socket makes a stuck recording fail instead of hanging the whole run.
+      const guard = setTimeout(() => raw.close(), 120_000);
       try {
         const bytes = await raw.record(subject, payload(size), frames, headers ? HEADERS : undefined);
         return { bytes, frames };
       } finally {
+        clearTimeout(guard);
         raw.close();
       }
     })();
@@ -66,68 +55,64 @@ function recording(ctx: BenchContext, key: string, size: number, headers: boolea
   return r;
 }
 
+/** Stands in for the connection when a parsed message is built. */
 const responder = { publish(): void {} };
-interface SubLike {
-  subject: string;
-  wildcard: boolean;
-  sid: number;
+
+interface BenchSub extends MsgTarget {
+  received: number;
 }
 
-function parseOurs(rec: Recording, replays: number): { msgs: number; bytes: number } {
+/** The connection's side of `walkFrames`, reduced to a subscription table and counters. */
+class CountingHandler implements FrameHandler<BenchSub> {
+  readonly halted = false;
+  readonly subs = new Map<number, BenchSub>([
+    [1, { sid: 1, subject: "bench.parse.stream", wildcard: false, received: 0 }],
+  ]);
+  msgs = 0;
+  bytes = 0;
+
+  target(sid: number): BenchSub | undefined {
+    return this.subs.get(sid);
+  }
+
+  msgFrame(target: BenchSub, msg: MsgImpl): void {
+    this.msgs++;
+    target.received++;
+    this.bytes += msg.data.length;
+  }
+
+  pingFrame(): void {}
+  pongFrame(): void {}
+  infoFrame(): void {}
+  errFrame(): void {}
+}
+
+/** Feeds the recording `replays` times through a `FrameReader` + `walkFrames`, as the connection does. */
+export function parseOurs(rec: Recording, replays: number): { msgs: number; bytes: number } {
   const reader = new FrameReader();
   reader.maxPayload = 1024 * 1024;
-  const subs = new Map<number, SubLike>([[1, { subject: "bench.parse.stream", wildcard: false, sid: 1 }]]);
-  let msgs = 0;
-  let sum = 0;
+  const handler = new CountingHandler();
   const stream = rec.bytes;
   for (let r = 0; r < replays; r++) {
     for (let off = 0; off < stream.length; off += CHUNK) {
       const chunk = stream.subarray(off, Math.min(off + CHUNK, stream.length));
       let p = 0;
       while (p < chunk.length) {
+        // As a socket read would: fill what readTarget() offers, commit, walk the frames.
         const target = reader.readTarget();
         const k = Math.min(target.length, chunk.length - p);
         target.set(chunk.subarray(p, p + k));
         reader.commit(k);
         p += k;
-        for (;;) {
-          const n = reader.scan();
-          const table = reader.table;
-          const bytes = reader.bytes;
-          const base = reader.readBase;
-          for (let i = 0, o = STATUS_WORDS; i < n; i++, o += FRAME_WORDS) {
-            const kind = table[o];
-            if (kind !== KIND_MSG && kind !== KIND_HMSG) continue;
-            msgs++;
-            const sub = subs.get(table[o + F_SID]);
-            if (sub === undefined) continue;
-            const doff = base + table[o + F_DATA];
-            const len = table[o + F_DATA_LEN];
-            const subject = sub.wildcard ? decodeText(bytes, base + table[o + F_SUBJ], table[o + F_SUBJ_LEN]) : sub.subject;
-            const rlen = table[o + F_REPLY_LEN];
-            const reply = rlen > 0 ? decodeText(bytes, base + table[o + F_REPLY], rlen) : undefined;
-            let msg: OursMsg;
-            if (kind === KIND_MSG) {
-              msg = new OursMsg(subject, sub.sid, reply, bytes.slice(doff, doff + len), responder);
-            } else {
-              const hlen = table[o + F_HDR_LEN];
-              const all = bytes.slice(doff, doff + len);
-              const scanned = reader.scanHeaders(doff, hlen);
-              msg = new OursMsg(subject, sub.sid, reply, all.subarray(hlen), responder, all.subarray(0, hlen), scanned);
-            }
-            sum += msg.data.length;
-          }
-          if (n < reader.maxFrames) break;
-        }
-        const err = reader.pendingError();
-        if (err) throw err;
+        walkFrames(reader, handler, responder);
       }
     }
   }
-  return { msgs, bytes: sum };
+  return { msgs: handler.msgs, bytes: handler.bytes };
 }
 
-function parseOfficial(rec: Recording, replays: number): { msgs: number; bytes: number } {
+/** Feeds the recording `replays` times through nats.js's `Parser` (a fresh buffer per chunk). */
+export function parseOfficial(rec: Recording, replays: number): { msgs: number; bytes: number } {
   let msgs = 0;
   let sum = 0;
   const subs = new Map<number, { received: number }>([[1, { received: 0 }]]);

@@ -142,7 +142,7 @@ class NodeTransport implements Transport {
     }
     const socket = this.#release();
     try {
-      return new NodeTransport(await handshake(tlsOptions(target, socket)), true);
+      return await opened(tls.connect(tlsOptions(target, socket)), "secureConnect", true);
     } catch (err) {
       socket.destroy();
       throw err;
@@ -163,29 +163,22 @@ function tlsOptions(target: DialTarget, socket?: net.Socket): tls.ConnectionOpti
   };
 }
 
-/** Connects (or upgrades) and resolves once the TLS handshake is done. */
-function handshake(options: tls.ConnectionOptions): Promise<tls.TLSSocket> {
+/**
+ * Resolves with a transport over `socket` once `ready` fires. The transport is made inside the
+ * event handler, so its listeners are in place before any later event (e.g. a TLS alert right
+ * after the handshake).
+ */
+function opened(socket: net.Socket, ready: "connect" | "secureConnect", encrypted: boolean): Promise<Transport> {
   return new Promise((resolve, reject) => {
-    const s = tls.connect(options);
     const fail = (err: Error): void => {
-      s.destroy();
-      reject(new ConnectionError(`TLS handshake failed: ${err.message}`, { cause: err }));
+      socket.destroy();
+      const what = encrypted ? `TLS handshake failed: ${err.message}` : err.message;
+      reject(new ConnectionError(what, { cause: err }));
     };
-    s.once("error", fail);
-    s.once("secureConnect", () => {
-      s.off("error", fail);
-      resolve(s);
-    });
-  });
-}
-
-function plain(target: DialTarget): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect({ host: target.hostname, port: target.port });
-    s.once("error", reject);
-    s.once("connect", () => {
-      s.off("error", reject);
-      resolve(s);
+    socket.once("error", fail);
+    socket.once(ready, () => {
+      socket.off("error", fail);
+      resolve(new NodeTransport(socket, encrypted));
     });
   });
 }
@@ -202,13 +195,12 @@ function plain(target: DialTarget): Promise<net.Socket> {
  */
 export async function nodeDial(target: DialTarget): Promise<Transport> {
   try {
-    if (target.tlsFirst) return new NodeTransport(await handshake(tlsOptions(target)), true);
-    return new NodeTransport(await plain(target), false);
+    if (target.tlsFirst) return await opened(tls.connect(tlsOptions(target)), "secureConnect", true);
+    return await opened(net.connect({ host: target.hostname, port: target.port }), "connect", false);
   } catch (err) {
-    if (err instanceof ConnectionError) throw err;
-    throw new ConnectionError(
-      `cannot connect to ${target.hostname}:${target.port}: ${(err as Error).message}`,
-      { cause: err },
-    );
+    const e = err as Error;
+    throw new ConnectionError(`cannot connect to ${target.hostname}:${target.port}: ${e.message}`, {
+      cause: e.cause ?? e,
+    });
   }
 }

@@ -8,7 +8,7 @@
  */
 import type { Dialer, DialTarget, Transport } from "./transport.ts";
 import { ConnectionError } from "../errors.ts";
-import { utf8Encoder } from "../encoding.ts";
+import { deferred, utf8Encoder } from "../encoding.ts";
 
 /** A socket opened by a {@link WsFactory}, with what to release once it is closed. */
 export interface WsSocket {
@@ -98,11 +98,11 @@ class WsTransport implements Transport {
   }
 
   async write(bytes: Uint8Array): Promise<void> {
-    if (this.#ended || this.#ws.readyState !== WebSocket.OPEN) {
+    if (this.#ended || this.#ws.readyState !== 1 /* OPEN; no global WebSocket on Node 20 */) {
       throw new ConnectionError("connection closed while writing");
     }
     try {
-      this.#ws.send(bytes);
+      this.#ws.send(bytes as Uint8Array<ArrayBuffer>);
     } catch (err) {
       throw new ConnectionError(`write failed: ${(err as Error).message}`, { cause: err });
     }
@@ -159,7 +159,7 @@ function dialWith(factory: WsFactory, target: DialTarget): Promise<Transport> {
   const { socket: ws, dispose } = opened;
   ws.binaryType = "arraybuffer";
   const t = new WsTransport(ws, url.startsWith("wss:"));
-  const { promise, resolve, reject } = Promise.withResolvers<Transport>();
+  const { promise, resolve, reject } = deferred<Transport>();
   let open = false;
   ws.onopen = () => {
     open = true;

@@ -14,11 +14,11 @@
  *
  * @module
  */
-import { NatsConnection } from "../src/nats.ts";
-import type { ConnectionOptions } from "../src/options.ts";
-import { wsDial } from "../src/transport/websocket.ts";
+import { NatsConnection } from "../nats.ts";
+import type { ConnectionOptions } from "../options.ts";
+import { wsDial } from "../transport/websocket.ts";
 
-export * from "./core.ts";
+export * from "../core.ts";
 
 /**
  * Connects to a NATS server over WebSocket with the standard `WebSocket`. Server URLs without a

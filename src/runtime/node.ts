@@ -19,16 +19,16 @@
  * @module
  */
 import "./node20.ts";
-import { NatsConnection } from "../src/nats.ts";
-import type { ConnectionOptions } from "../src/options.ts";
-import { ConnectionError } from "../src/errors.ts";
-import type { DialTarget, Transport } from "../src/transport/transport.ts";
-import { wsDial } from "../src/transport/websocket.ts";
-import { nodeDial } from "../src/transport/node_tcp.ts";
+import { NatsConnection } from "../nats.ts";
+import type { ConnectionOptions } from "../options.ts";
+import { ConnectionError } from "../errors.ts";
+import type { DialTarget, Transport } from "../transport/transport.ts";
+import { wsDial } from "../transport/websocket.ts";
+import { nodeDial } from "../transport/node_tcp.ts";
 
-export * from "../browser/core.ts";
-export { nodeDial } from "../src/transport/node_tcp.ts";
-export { readCredsFile } from "./creds_file.ts";
+export * from "../core.ts";
+export { nodeDial } from "../transport/node_tcp.ts";
+export { readCredsFile } from "./node_creds_file.ts";
 
 function nodeWsDial(target: DialTarget): Promise<Transport> {
   if (typeof globalThis.WebSocket !== "function") {

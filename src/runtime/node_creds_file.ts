@@ -5,8 +5,8 @@
  * @module
  */
 import { readFile } from "node:fs/promises";
-import { InvalidArgumentError } from "../src/errors.ts";
-import { parseCreds } from "../src/auth/creds.ts";
+import { InvalidArgumentError } from "../errors.ts";
+import { parseCreds } from "../auth/creds.ts";
 
 /**
  * Reads the creds file at `path` and checks that it parses; resolves with its text, ready for
