@@ -7,7 +7,8 @@
  */
 import type { Auth, Authenticator } from "../options.ts";
 import { utf8Decoder } from "../encoding.ts";
-import { keyPairFromSeed, type Seed, signNonce } from "./nkey_sign.ts";
+import { type Seed, signNonce } from "./nkey_sign.ts";
+import { decodeSeed } from "./nkeys.ts";
 import { parseCreds } from "./creds.ts";
 
 /** A value, or a function returning it (possibly as a promise) each time credentials are needed. */
@@ -18,7 +19,7 @@ function supply<T>(s: Supplier<T>): T | Promise<T> {
 }
 
 function checkSeed(seed: Supplier<Seed>): void {
-  if (typeof seed !== "function") keyPairFromSeed(seed).clear();
+  if (typeof seed !== "function") decodeSeed(seed).raw.fill(0);
 }
 
 function credsText(creds: string | Uint8Array): string {
@@ -72,7 +73,7 @@ export function tokenAuthenticator(token: Supplier<string>): Authenticator {
  */
 export function nkeyAuthenticator(seed: Supplier<Seed>): Authenticator {
   checkSeed(seed);
-  return async (nonce?: string): Promise<Auth> => signNonce(await supply(seed), nonce);
+  return async (nonce?: string): Promise<Auth> => (await signNonce(await supply(seed), nonce));
 }
 
 /**
@@ -91,7 +92,7 @@ export function jwtAuthenticator(jwt: Supplier<string>, seed?: Supplier<Seed>): 
   return async (nonce?: string): Promise<Auth> => {
     const auth: Auth = { jwt: (await supply(jwt)).trim() };
     if (seed !== undefined) {
-      const sig = signNonce(await supply(seed), nonce).sig;
+      const sig = (await signNonce(await supply(seed), nonce)).sig;
       if (sig) auth.sig = sig;
     }
     return auth;
@@ -121,7 +122,7 @@ export function credsAuthenticator(creds: Supplier<string | Uint8Array>): Authen
   return async (nonce?: string): Promise<Auth> => {
     const { jwt, seed } = parseCreds(credsText(await supply(creds)));
     if (!seed) return { jwt };
-    const sig = signNonce(seed, nonce).sig;
+    const sig = (await signNonce(seed, nonce)).sig;
     return sig ? { jwt, sig } : { jwt };
   };
 }

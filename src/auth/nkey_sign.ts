@@ -3,9 +3,8 @@
  *
  * @module
  */
-import { fromSeed, type KeyPair } from "@nats-io/nkeys";
 import { utf8Encoder } from "../encoding.ts";
-import { InvalidArgumentError } from "../errors.ts";
+import { openSeed } from "./nkeys.ts";
 
 /** An NKey seed as text (`SU…`) or as its ASCII bytes. */
 export type Seed = string | Uint8Array;
@@ -36,47 +35,18 @@ export function base64UrlEncode(bytes: Uint8Array): string {
 }
 
 /**
- * Opens a key pair from a seed, turning the library's errors into {@link InvalidArgumentError}.
- * The caller must `clear()` the pair when done.
+ * Signs `nonce` (its UTF-8 bytes) with the seed's private key; resolves with the public key and
+ * the signature. Without a nonce only the public key is returned. Throws
+ * `InvalidArgumentError` for a malformed seed.
  *
  * @example
- * ```ts
- * import { createUser } from "@nats-io/nkeys";
- * import { keyPairFromSeed } from "./nkey_sign.ts";
- * const kp = keyPairFromSeed(createUser().getSeed());
- * console.log(kp.getPublicKey().startsWith("U"));
- * kp.clear();
- * ```
- */
-export function keyPairFromSeed(seed: Seed): KeyPair {
-  // A copy: the key pair keeps the array it is given and zeroes it on clear().
-  const bytes = typeof seed === "string" ? utf8Encoder.encode(seed.trim()) : seed.slice();
-  try {
-    return fromSeed(bytes);
-  } catch (err) {
-    throw new InvalidArgumentError(`invalid NKey seed: ${(err as Error).message}`, { cause: err });
-  }
-}
-
-/**
- * Signs `nonce` (its UTF-8 bytes) with the seed's private key; returns the public key and the
- * signature. Without a nonce only the public key is returned.
- *
- * @example
- * ```ts
- * import { createUser } from "@nats-io/nkeys";
- * import { signNonce } from "./nkey_sign.ts";
- * const { nkey, sig } = signNonce(createUser().getSeed(), "c29tZSBub25jZQ");
+ * ```ts ignore
+ * const { nkey, sig } = await signNonce(userSeed, "c29tZSBub25jZQ");
  * console.log(nkey.startsWith("U"), typeof sig);
  * ```
  */
-export function signNonce(seed: Seed, nonce: string | undefined): NonceSignature {
-  const kp = keyPairFromSeed(seed);
-  try {
-    const nkey = kp.getPublicKey();
-    if (!nonce) return { nkey };
-    return { nkey, sig: base64UrlEncode(kp.sign(utf8Encoder.encode(nonce))) };
-  } finally {
-    kp.clear();
-  }
+export async function signNonce(seed: Seed, nonce: string | undefined): Promise<NonceSignature> {
+  const signer = await openSeed(seed);
+  if (!nonce) return { nkey: signer.publicKey };
+  return { nkey: signer.publicKey, sig: base64UrlEncode(await signer.sign(utf8Encoder.encode(nonce))) };
 }
