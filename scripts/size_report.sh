@@ -40,5 +40,5 @@ node -e '
   const m = require(process.argv[1]);
   const out = Object.values(m.outputs)[0];
   const dep = Object.entries(out.inputs).filter(([p]) => p.includes("node_modules/")).reduce((n, [, v]) => n + v.bytesInOutput, 0);
-  console.log(`of the core bundle, ${dep} bytes are @nats-io/nkeys + tweetnacl (NKey signing)`);
+  console.log(`of the core bundle, ${dep} bytes come from npm dependencies (the library has none)`);
 ' "$work/core.meta.json"
