@@ -3,14 +3,12 @@
  * write loop hands to the socket. A burst of publishes becomes a few large writes.
  */
 
-const CHUNK = 64 * 1024;
-const POOL = 4;
+const CHUNK = 128 * 1024;
+const POOL = 8;
 const SP = 0x20;
 const CR = 0x0d;
 const LF = 0x0a;
 
-const PUB = [0x50, 0x55, 0x42, SP];
-const HPUB = [0x48, 0x50, 0x55, 0x42, SP];
 
 /** Bytes buffered by an {@link Outbound}, chunked for writing. */
 export class Outbound {
@@ -50,19 +48,15 @@ export class Outbound {
     let p = this.#pos;
     const start = p;
     const hlen = headers ? headers.length : 0;
-    if (hlen > 0) {
-      b.set(HPUB, p);
-      p += 5;
-    } else {
-      b.set(PUB, p);
-      p += 4;
-    }
-    b.set(subject, p);
-    p += subject.length;
+    if (hlen > 0) b[p++] = 0x48; // H
+    b[p] = 0x50; // P
+    b[p + 1] = 0x55; // U
+    b[p + 2] = 0x42; // B
+    b[p + 3] = SP;
+    p = copyShort(b, p + 4, subject);
     b[p++] = SP;
     if (reply) {
-      b.set(reply, p);
-      p += reply.length;
+      p = copyShort(b, p, reply);
       b[p++] = SP;
     }
     if (hlen > 0) {
@@ -137,6 +131,17 @@ export class Outbound {
     this.#pos = 0;
     this.#pending = 0;
   }
+}
+
+/** Copies `src` to `b` at `p` (a loop for short arrays beats `set`); returns the new position. */
+function copyShort(b: Uint8Array, p: number, src: Uint8Array): number {
+  const n = src.length;
+  if (n > 48) {
+    b.set(src, p);
+  } else {
+    for (let i = 0; i < n; i++) b[p + i] = src[i];
+  }
+  return p + n;
 }
 
 /** Writes `n` (non-negative integer) as ASCII digits at `p`; returns the new position. */
