@@ -56,7 +56,7 @@ export {
   type DirectMsgRequest,
   DirectStreamAPI,
 } from "./direct.ts";
-export { parseHeaderBlock, type StoredMsg } from "./stored_msg.ts";
+export type { StoredMsg } from "./stored_msg.ts";
 export { type JetStreamPublishOptions, type PublishExpectations } from "./publish.ts";
 export { type DeliveryInfo, type JsMsg, parseAckSubject } from "./jsmsg.ts";
 export type {

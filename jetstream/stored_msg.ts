@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { headers, type Msg, type MsgHdrs } from "../src/core.ts";
+import { headers, type Msg, type MsgHdrs, parseHeaderBlock } from "../src/core.ts";
 import { parseNanos } from "./util.ts";
 
 /**
@@ -63,29 +63,6 @@ function fromBase64(s: string | undefined): Uint8Array {
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
-}
-
-/**
- * Parses a `NATS/1.0` header block (as found base64-encoded in API answers).
- *
- * @example
- * ```ts
- * import { parseHeaderBlock } from "./stored_msg.ts";
- * const h = parseHeaderBlock(new TextEncoder().encode("NATS/1.0\r\nA: 1\r\n\r\n"));
- * console.log(h.get("A"));
- * ```
- */
-export function parseHeaderBlock(raw: Uint8Array): MsgHdrs {
-  const lines = decoder.decode(raw).split("\r\n");
-  const m = /^NATS\/1\.0(?:\s+(\d{3})\s*(.*))?$/.exec(lines[0] ?? "");
-  const h = headers(m?.[1] ? Number(m[1]) : 0, m?.[2] ?? "");
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    const c = line.indexOf(":");
-    if (c <= 0) continue;
-    h.append(line.slice(0, c).trim(), line.slice(c + 1).trim());
-  }
-  return h;
 }
 
 class StoredMsgImpl implements StoredMsg {

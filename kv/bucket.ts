@@ -14,7 +14,6 @@ import {
   StreamAPI,
   type StreamInfo,
 } from "../jetstream/mod.ts";
-import { consumerApi } from "./_api_fix.ts";
 import { kvPrefixes } from "./config.ts";
 import { entryFromJsMsg, entryFromStored, KV_OPERATION } from "./entry.ts";
 import { KeyExistsError, MarkersNotEnabledError } from "./errors.ts";
@@ -91,7 +90,7 @@ export class Bucket {
     this.js = js;
     this.bucket = bucket;
     this.#b = binding;
-    this.#consumerApi = consumerApi(js);
+    this.#consumerApi = js.api;
   }
 
   /** The backing stream's name. */

@@ -23,7 +23,7 @@ export type { RequestManyOptions, RequestOptions } from "./request.ts";
 export type { Status } from "./status.ts";
 export type { Payload } from "./encoding.ts";
 export type { Dialer, DialTarget, TlsOptions, Transport } from "./transport/transport.ts";
-export { canonicalMIMEHeaderKey, headers, Match, type MsgHdrs } from "./headers.ts";
+export { canonicalMIMEHeaderKey, headers, Match, type MsgHdrs, parseHeaderBlock } from "./headers.ts";
 export { createInbox, Nuid, nuid } from "./nuid.ts";
 export {
   AuthorizationError,

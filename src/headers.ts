@@ -7,6 +7,7 @@
  */
 import { InvalidArgumentError } from "./errors.ts";
 import { utf8Decoder, utf8Encoder } from "./encoding.ts";
+import { scanHeaderBlock } from "./protocol/header_scan.ts";
 
 /**
  * How header names are compared.
@@ -235,4 +236,21 @@ export class MsgHdrsImpl implements MsgHdrs {
  */
 export function headers(code = 0, description = ""): MsgHdrs {
   return new MsgHdrsImpl(code, description);
+}
+
+/**
+ * Parses a header block (`NATS/1.0[ code[ description]]`, fields, empty line) from bytes, e.g. the
+ * base64-decoded `hdrs` of a JetStream stored message. A block that is not a `NATS/1.0` block
+ * gives empty headers. The bytes are kept and decoded only when a header is read.
+ *
+ * @example
+ * ```ts
+ * import { parseHeaderBlock } from "./headers.ts";
+ * const h = parseHeaderBlock(new TextEncoder().encode("NATS/1.0 503\r\nA: 1\r\n\r\n"));
+ * console.log(h.code, h.get("A")); // 503 "1"
+ * ```
+ */
+export function parseHeaderBlock(raw: Uint8Array): MsgHdrs {
+  const table = scanHeaderBlock(raw);
+  return table ? MsgHdrsImpl.fromScan(raw, table) : new MsgHdrsImpl();
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { MsgHdrs } from "./headers.ts";
-import { MsgHdrsImpl } from "./headers.ts";
+import { parseHeaderBlock } from "./headers.ts";
 import { type Payload, utf8Decoder } from "./encoding.ts";
 
 /** Options for {@link Msg.respond}. */
@@ -65,13 +65,13 @@ export class MsgImpl implements Msg {
   #len: number;
   #hlen: number;
   #data: Uint8Array | undefined;
-  #headerTable: Int32Array | undefined;
+  #code: number;
   #headers: MsgHdrs | undefined;
   #responder: Responder;
 
   /**
-   * Creates a message over `len` bytes of `buf` at `off`: `hlen` bytes of headers (scanned into
-   * `headerTable`) followed by the payload.
+   * Creates a message over `len` bytes of `buf` at `off`: `hlen` bytes of headers (with status
+   * `code`, 0 when none) followed by the payload.
    */
   constructor(
     subject: string,
@@ -82,7 +82,7 @@ export class MsgImpl implements Msg {
     off: number,
     len: number,
     hlen: number,
-    headerTable: Int32Array | undefined,
+    code: number,
   ) {
     this.subject = subject;
     this.sid = sid;
@@ -92,7 +92,7 @@ export class MsgImpl implements Msg {
     this.#off = off;
     this.#len = len;
     this.#hlen = hlen;
-    this.#headerTable = headerTable;
+    this.#code = code;
   }
 
   get data(): Uint8Array {
@@ -109,12 +109,12 @@ export class MsgImpl implements Msg {
 
   /** The status code of a status message (0 when none), without decoding the headers. */
   get statusCode(): number {
-    return this.#headerTable ? this.#headerTable[0] : 0;
+    return this.#code;
   }
 
   get headers(): MsgHdrs | undefined {
-    if (this.#headers === undefined && this.#headerTable) {
-      this.#headers = MsgHdrsImpl.fromScan(new Uint8Array(this.#buf, this.#off, this.#hlen), this.#headerTable);
+    if (this.#headers === undefined && this.#hlen > 0) {
+      this.#headers = parseHeaderBlock(new Uint8Array(this.#buf, this.#off, this.#hlen));
     }
     return this.#headers;
   }

@@ -5,7 +5,7 @@
  */
 import { AsyncQueue } from "./queue.ts";
 import type { Msg, MsgImpl } from "./msg.ts";
-import { type Deferred, deferred } from "./encoding.ts";
+import { asciiOrUtf8, type Deferred, deferred } from "./encoding.ts";
 import { InvalidOperationError, type NatsError, TimeoutError } from "./errors.ts";
 
 /** Options for `NatsConnection.subscribe`. */
@@ -92,8 +92,8 @@ export class SubscriptionImpl implements Subscription {
   readonly sid: number;
   readonly subject: string;
   readonly queue: string | undefined;
-  /** True when the subject has wildcards (message subjects must then be decoded). */
-  readonly wildcard: boolean;
+  /** The subject's bytes (incoming subjects equal to them reuse `subject`). */
+  readonly subjectBytes: Uint8Array;
   readonly callback: ((err: NatsError | null, msg: Msg) => void) | undefined;
   max: number | undefined;
   received = 0;
@@ -112,11 +112,11 @@ export class SubscriptionImpl implements Subscription {
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   /** Creates the subscription; the host sends SUB. */
-  constructor(host: SubscriptionHost, sid: number, subject: string, wildcard: boolean, opts: SubscriptionOptions) {
+  constructor(host: SubscriptionHost, sid: number, subject: string, opts: SubscriptionOptions) {
     this.#host = host;
     this.sid = sid;
     this.subject = subject;
-    this.wildcard = wildcard;
+    this.subjectBytes = asciiOrUtf8(subject);
     this.queue = opts.queue;
     this.callback = opts.callback;
     this.max = opts.max;

@@ -57,12 +57,6 @@ export function checkSubscribeSubject(subject: string): void {
   if (why) throw new InvalidSubjectError(String(subject), why);
 }
 
-/** True when the subject has a `*` or `>` token. */
-export function hasWildcard(subject: string): boolean {
-  return subject === "*" || subject === ">" || subject.startsWith("*.") || subject.startsWith(">.") ||
-    subject.endsWith(".*") || subject.endsWith(".>") || subject.includes(".*.");
-}
-
 /** Validates a queue group name (non-empty, no whitespace). Throws {@link InvalidSubjectError}. */
 export function checkQueue(queue: string): void {
   if (typeof queue !== "string" || queue.length === 0) {

@@ -260,11 +260,12 @@ Deno.test("kv - a JetStream domain prefixes API calls and writes", async () => {
     await using srv = await NatsServer.start({ config: `jetstream { domain: hub, store_dir: "${store}" }` });
     await using nc = await connect({ servers: srv.url });
     const kv = await new Kvm(nc, { domain: "hub" }).create("dom", { history: 2 });
-    const sub = nc.subscribe("$JS.hub.API.$KV.dom.>", { max: 1 });
     const rev = await kv.put("k", "v");
-    const [m] = await Array.fromAsync(sub);
-    assert.equal(m.subject, "$JS.hub.API.$KV.dom.k");
     assert.equal((await kv.get("k"))?.revision, rev);
+    await assert.rejects(kv.create("k", "again"), KeyExistsError);
+    const keys = [];
+    for await (const k of await kv.keys()) keys.push(k);
+    assert.deepEqual(keys, ["k"]);
     assert.equal((await new Kvm(nc).open("dom")).stream, "KV_dom");
   } finally {
     await Deno.remove(store, { recursive: true });

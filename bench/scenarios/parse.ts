@@ -66,7 +66,12 @@ interface BenchSub extends MsgTarget {
 class CountingHandler implements FrameHandler<BenchSub> {
   readonly halted = false;
   readonly subs = new Map<number, BenchSub>([
-    [1, { sid: 1, subject: "bench.parse.stream", wildcard: false, received: 0 }],
+    [1, {
+      sid: 1,
+      subject: "bench.parse.stream",
+      subjectBytes: new TextEncoder().encode("bench.parse.stream"),
+      received: 0,
+    }],
   ]);
   msgs = 0;
   bytes = 0;

@@ -29,7 +29,7 @@ import type { Auth, ResolvedOptions } from "../options.ts";
 import type { Dialer, DialTarget, Transport } from "../transport/transport.ts";
 import { connectLine, type ServerInfo } from "./info.ts";
 import { type ServerEntry, ServerPool } from "./servers.ts";
-import { checkQueue, checkSubscribeSubject, hasWildcard } from "../validate.ts";
+import { checkQueue, checkSubscribeSubject } from "../validate.ts";
 
 const PING = utf8Encoder.encode("PING\r\n");
 
@@ -491,7 +491,7 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
     checkSubscribeSubject(subject);
     if (opts.queue !== undefined) checkQueue(opts.queue);
     if (opts.max !== undefined && !(opts.max > 0)) throw new InvalidArgumentError("max must be a positive number");
-    const sub = new SubscriptionImpl(this, this.#nextSid++, subject, hasWildcard(subject), {
+    const sub = new SubscriptionImpl(this, this.#nextSid++, subject, {
       maxPendingMsgs: this.options.maxPendingMsgs,
       maxPendingBytes: this.options.maxPendingBytes,
       ...opts,

@@ -24,6 +24,7 @@ import {
 } from "./frames.ts";
 import { decodeText } from "../encoding.ts";
 import { MsgImpl, type Responder } from "../msg.ts";
+import { headerStatusCode } from "./header_scan.ts";
 
 /** Scans spanning more than this copy each payload on its own instead of sharing one copy. */
 const SHARED_COPY_LIMIT = 1024 * 1024;
@@ -32,10 +33,10 @@ const SHARED_COPY_LIMIT = 1024 * 1024;
 export interface MsgTarget {
   /** Subscription id. */
   readonly sid: number;
-  /** The subscribed subject (used as the message subject when it has no wildcards). */
+  /** The subscribed subject. */
   readonly subject: string;
-  /** True when message subjects must be decoded. */
-  readonly wildcard: boolean;
+  /** Its bytes: a message whose subject has the same bytes reuses `subject` instead of decoding. */
+  readonly subjectBytes: Uint8Array;
 }
 
 /** The owner of the frames: the connection (or a benchmark). */
@@ -54,6 +55,12 @@ export interface FrameHandler<T extends MsgTarget> {
   infoFrame(text: string): void;
   /** The server sent -ERR (the text). */
   errFrame(text: string): void;
+}
+
+function sameBytes(bytes: Uint8Array, off: number, len: number, expected: Uint8Array): boolean {
+  if (len !== expected.length) return false;
+  for (let i = 0; i < len; i++) if (bytes[off + i] !== expected[i]) return false;
+  return true;
 }
 
 /**
@@ -77,9 +84,11 @@ export function walkFrames<T extends MsgTarget>(reader: FrameReader, h: FrameHan
         if (target === undefined) continue;
         const off = base + table[o + F_DATA];
         const len = table[o + F_DATA_LEN];
-        const subject = target.wildcard
-          ? decodeText(bytes, base + table[o + F_SUBJ], table[o + F_SUBJ_LEN])
-          : target.subject;
+        // The subject on the wire can differ from the subscribed one (wildcards, and JetStream
+        // deliveries to an exact inbox carry the stream subject): reuse the string only on a match.
+        const so = base + table[o + F_SUBJ];
+        const sl = table[o + F_SUBJ_LEN];
+        const subject = sameBytes(bytes, so, sl, target.subjectBytes) ? target.subject : decodeText(bytes, so, sl);
         const rlen = table[o + F_REPLY_LEN];
         const reply = rlen > 0 ? decodeText(bytes, base + table[o + F_REPLY], rlen) : undefined;
         let buf: ArrayBuffer;
@@ -93,12 +102,8 @@ export function walkFrames<T extends MsgTarget>(reader: FrameReader, h: FrameHan
           bufOff = 0;
         }
         const hlen = kind === KIND_HMSG ? table[o + F_HDR_LEN] : 0;
-        const headerTable = hlen > 0 ? reader.scanHeaders(off, hlen) : undefined;
-        h.msgFrame(
-          target,
-          new MsgImpl(subject, target.sid, reply, responder, buf, bufOff, len, hlen, headerTable),
-          len,
-        );
+        const code = hlen > 0 ? headerStatusCode(bytes, off, hlen) : 0;
+        h.msgFrame(target, new MsgImpl(subject, target.sid, reply, responder, buf, bufOff, len, hlen, code), len);
       } else if (kind === KIND_PING) {
         h.pingFrame();
       } else if (kind === KIND_PONG) {

@@ -9,7 +9,6 @@ const SP = 0x20;
 const CR = 0x0d;
 const LF = 0x0a;
 
-
 /** Bytes buffered by an {@link Outbound}, chunked for writing. */
 export class Outbound {
   #ready: Uint8Array[] = [];

@@ -21,14 +21,11 @@ export class FrameReader {
   readonly #wasm: ParserExports;
   readonly #readBase: number;
   readonly #tableBase: number;
-  readonly #hdrBase: number;
   #maxFrames: number;
   /** Bytes of the whole memory (re-derived after growth). */
   bytes!: Uint8Array;
   /** Status words followed by the frame table. */
   table!: Int32Array;
-  /** The header table. */
-  headerTable!: Int32Array;
   /** Offset (from the read base) of the first unparsed byte. */
   start = 0;
   /** Offset (from the read base) just past the last byte read. */
@@ -41,7 +38,6 @@ export class FrameReader {
     this.#wasm = instantiateParser();
     this.#readBase = this.#wasm.readBase();
     this.#tableBase = this.#wasm.tableBase();
-    this.#hdrBase = this.#wasm.hdrBase();
     this.#maxFrames = this.#wasm.maxFrames();
     this.#views();
   }
@@ -65,7 +61,6 @@ export class FrameReader {
     const buf = this.#wasm.memory.buffer;
     this.bytes = new Uint8Array(buf);
     this.table = new Int32Array(buf, this.#tableBase, STATUS_WORDS + this.#maxFrames * 9);
-    this.headerTable = new Int32Array(buf, this.#hdrBase, 4 + this.#wasm.maxHeaderFields() * 4);
   }
 
   /** Forgets every byte read (a new socket). */
@@ -138,16 +133,5 @@ export class FrameReader {
     const snippet = this.bytes.subarray(base + at, base + Math.min(at + 32, this.end));
     const text = Array.from(snippet, (b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : ".")).join("");
     return new ProtocolError(`${PARSE_ERRORS[code] ?? `parser error ${code}`} near '${text}'`);
-  }
-
-  /**
-   * Scans the header block at `off` (absolute offset in `bytes`) of `len` bytes. Returns a copy
-   * of the header table: [code, descOff, descLen, 0, then nameOff, nameLen, valOff, valLen per
-   * field], offsets relative to the block; undefined when the block is not a NATS/1.0 block.
-   */
-  scanHeaders(off: number, len: number): Int32Array | undefined {
-    const n = this.#wasm.scanHeaders(off - this.#readBase, len);
-    if (n < 0) return undefined;
-    return this.headerTable.slice(0, 4 + n * 4);
   }
 }
