@@ -236,3 +236,13 @@ Deno.test("jetstream consume - works on an old 2.9 server", async () => {
   }
   assert.deepEqual(seqs, Array.from({ length: 15 }, (_, i) => i + 6));
 });
+
+Deno.test("jetstream consume - messages carry the stream subject, not the pull inbox", async () => {
+  await using srv = await NatsServer.start({ jetstream: true });
+  await using nc = await connect({ servers: srv.url });
+  const { js } = await setup(nc, 3);
+  const c = await js.consumers.get("S", "c");
+  const got = await Array.fromAsync(await c.fetch({ max_messages: 3, expires: 1000 }));
+  assert.deepEqual(got.map((m) => m.subject), ["s.0", "s.1", "s.2"]);
+  got.forEach((m) => m.ack());
+});
