@@ -47,7 +47,9 @@ export interface RequestManyOptions {
 
 interface Pending {
   deferred: Deferred<Msg>;
-  timer: ReturnType<typeof setTimeout>;
+  /** `performance.now()` after which the request times out. */
+  deadline: number;
+  timeout: number;
   subject: string;
 }
 
@@ -59,6 +61,9 @@ export class RequestMux {
   #sub: SubscriptionImpl | undefined;
   #pending = new Map<string, Pending>();
   #next = 0;
+  /** One timer for every pending request, armed for the earliest deadline it knows of. */
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #armedFor = Infinity;
 
   constructor(conn: Connection) {
     this.#conn = conn;
@@ -84,8 +89,7 @@ export class RequestMux {
     const token = msg.subject.substring(this.#prefix.length);
     const p = this.#pending.get(token);
     if (!p) return;
-    this.#pending.delete(token);
-    clearTimeout(p.timer);
+    this.#forget(token);
     if ((msg as MsgImpl).statusCode === 503 && msg.data.length === 0) {
       p.deferred.reject(new NoRespondersError(p.subject));
     } else {
@@ -108,25 +112,56 @@ export class RequestMux {
     for (let i = 0; i < token.length; i++) reply[this.#prefixBytes.length + i] = token.charCodeAt(i);
     const timeout = opts.timeout ?? this.#conn.options.requestTimeout;
     const d = deferred<Msg>();
-    const timer = setTimeout(() => {
-      if (this.#pending.delete(token)) d.reject(new TimeoutError("request", timeout));
-    }, timeout);
-    this.#pending.set(token, { deferred: d, timer, subject });
+    const deadline = performance.now() + timeout;
+    this.#pending.set(token, { deferred: d, deadline, timeout, subject });
+    if (deadline < this.#armedFor) this.#arm(deadline);
     try {
       this.#conn.publishBytes(subjectBytes, reply, hdrs, data);
     } catch (err) {
-      this.#pending.delete(token);
-      clearTimeout(timer);
+      this.#forget(token);
       return Promise.reject(err);
     }
     return d.promise;
   }
 
+  #forget(token: string): void {
+    this.#pending.delete(token);
+    if (this.#pending.size === 0) this.#disarm();
+  }
+
+  #arm(at: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#armedFor = at;
+    this.#timer = setTimeout(() => this.#expire(), Math.max(0, at - performance.now()));
+  }
+
+  #disarm(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#armedFor = Infinity;
+  }
+
+  /** Times out every request past its deadline and re-arms for the earliest one left. */
+  #expire(): void {
+    this.#timer = undefined;
+    this.#armedFor = Infinity;
+    const now = performance.now();
+    let next = Infinity;
+    for (const [token, p] of this.#pending) {
+      if (p.deadline <= now + 1) {
+        this.#pending.delete(token);
+        p.deferred.reject(new TimeoutError("request", p.timeout));
+      } else if (p.deadline < next) {
+        next = p.deadline;
+      }
+    }
+    if (next < Infinity) this.#arm(next);
+  }
+
   #failSubject(err: PermissionViolationError): void {
     for (const [token, p] of this.#pending) {
       if (p.subject === err.subject) {
-        this.#pending.delete(token);
-        clearTimeout(p.timer);
+        this.#forget(token);
         p.deferred.reject(err);
       }
     }
@@ -134,10 +169,8 @@ export class RequestMux {
 
   /** Rejects every pending request. */
   failAll(err: NatsError): void {
-    for (const p of this.#pending.values()) {
-      clearTimeout(p.timer);
-      p.deferred.reject(err);
-    }
+    this.#disarm();
+    for (const p of this.#pending.values()) p.deferred.reject(err);
     this.#pending.clear();
   }
 }
