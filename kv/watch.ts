@@ -13,7 +13,8 @@ import {
   type JsMsg,
   OrderedConsumer,
 } from "../jetstream/mod.ts";
-import { Queue } from "./_queue.ts";
+import { AsyncQueue } from "../src/queue.ts";
+import { deferred } from "../src/encoding.ts";
 import { entryFromJsMsg } from "./entry.ts";
 import type { KvWatchEntry, KvWatchOptions } from "./types.ts";
 
@@ -43,9 +44,9 @@ export interface WatchTarget {
 export class KvWatcher implements AsyncIterable<KvWatchEntry>, AsyncDisposable {
   /** Resolves once the initial entries have been received (at once for updates-only watches). */
   readonly initialized: Promise<void>;
-  readonly #init = Promise.withResolvers<void>();
-  readonly #closed = Promise.withResolvers<void | Error>();
-  readonly #q = new Queue<KvWatchEntry>();
+  readonly #init = deferred<void>();
+  readonly #closed = deferred<void | Error>();
+  readonly #q = new AsyncQueue<KvWatchEntry>();
   readonly #t: WatchTarget;
   readonly #opts: KvWatchOptions;
   #msgs: ConsumerMessages | undefined;
@@ -57,7 +58,7 @@ export class KvWatcher implements AsyncIterable<KvWatchEntry>, AsyncDisposable {
     this.#t = target;
     this.#opts = opts;
     this.initialized = this.#init.promise;
-    this.#q.onStop = () => this.stop();
+    this.#q.onReturn = () => this.stop();
   }
 
   /** Creates the consumer and starts watching. */

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { deferred } from "../src/encoding.ts";
 import type { ConsumerMessages, JsApi, JsMsg } from "../jetstream/mod.ts";
 import { OrderedConsumer } from "../jetstream/mod.ts";
 import { Sha256 } from "../wasm/sha256.ts";
@@ -26,7 +27,7 @@ const HOLD_BYTES = 4 * 1024 * 1024;
  */
 export function download(api: JsApi, stream: string, chunkSubject: string, info: ObjectInfo): ObjectResult {
   const hash = new Sha256();
-  const { promise: error, resolve: settle } = Promise.withResolvers<Error | null>();
+  const { promise: error, resolve: settle } = deferred<Error | null>();
   let size = 0;
   let chunks = 0;
   let oc: OrderedConsumer | undefined;

@@ -13,6 +13,18 @@ step "deno lint"; "$deno" lint
 step "deno check"; "$deno" check "${entries[@]}" tests/ bench/ scripts/*.ts 2>/dev/null || "$deno" check "${entries[@]}" tests/
 step "deno check --doc (examples in doc comments)"; "$deno" check --doc-only "${entries[@]}" 2>/dev/null || "$deno" check --doc "${entries[@]}"
 step "deno doc --lint ${entries[*]}"; "$deno" doc --lint "${entries[@]}"
+step "library code avoids APIs Node 20 lacks, and Deno/node: outside the runtime entries"
+lib=(src jetstream kv obj service wasm)
+if grep -rnE 'Promise\.withResolvers|Array\.fromAsync|Uint8Array\.fromBase64|\.toBase64\(' "${lib[@]}" --include='*.ts' |
+  grep -vE '^[^:]+:[0-9]+:\s*(\*|//|/\*)'; then
+  echo "check: the lines above use APIs that Node 20 lacks (use deferred() from src/encoding.ts)" >&2
+  exit 1
+fi
+if grep -rlnE '\bDeno\.|from "node:' "${lib[@]}" --include='*.ts' | grep -vE '^src/(transport/deno_|transport/node_tcp|auth/creds_file|runtime/node)' |
+  xargs -r grep -nE '^[^*/]*(\bDeno\.|from "node:)'; then
+  echo "check: only the Deno/Node transports and entries may use Deno or node: APIs" >&2
+  exit 1
+fi
 step "deno publish --dry-run"; "$deno" publish --dry-run --allow-dirty
 step "wasm matches parser-as/"; DENO_BIN="$deno" bash scripts/build_wasm.sh --check
 echo "check: all passed"

@@ -18,7 +18,6 @@
  *
  * @module
  */
-import "./node20.ts";
 import { NatsConnection } from "../nats.ts";
 import type { ConnectionOptions } from "../options.ts";
 import { ConnectionError } from "../errors.ts";
