@@ -6,6 +6,7 @@
 import type { NatsConnection, Payload } from "../src/core.ts";
 import { type JetStreamOptions, JsApi } from "./api.ts";
 import type { PubAck } from "./api_types.ts";
+import { type Batch, startBatch, type StartBatchOptions } from "./batch.ts";
 import { type Consumer, PullConsumer } from "./consumer.ts";
 import { type JetStreamManager, jetstreamManager } from "./manager.ts";
 import { OrderedConsumer, type OrderedConsumerOptions } from "./ordered.ts";
@@ -87,6 +88,11 @@ export class JetStreamClient {
    */
   publish(subject: string, payload?: Payload, opts?: JetStreamPublishOptions): Promise<PubAck> {
     return jsPublish(this.api, subject, payload, opts);
+  }
+
+  /** Starts an atomic batch with its first message (see {@link startBatch}; nats-server 2.12+). */
+  startBatch(subject: string, payload?: Payload, opts?: StartBatchOptions): Promise<Batch> {
+    return startBatch(this, subject, payload, opts);
   }
 
   /** A manager with the same options (checks that JetStream is enabled). */

@@ -64,8 +64,22 @@ export const JsApiCodes = {
   MessageTTLDisabled: 10166,
   /** Too many requests. */
   StreamTooManyRequests: 10167,
+  /** Atomic publish is not enabled on the stream (`allow_atomic`). */
+  AtomicPublishDisabled: 10174,
+  /** Atomic batch sequence header missing. */
+  AtomicPublishMissingSeq: 10175,
+  /** Atomic batch incomplete (a gap, an unknown batch, or abandoned). */
+  AtomicPublishIncompleteBatch: 10176,
+  /** Atomic batch used an unsupported header (`Nats-Expected-Last-Msg-Id`). */
+  AtomicPublishUnsupportedHeaderBatch: 10177,
+  /** Atomic batch id invalid (longer than 64 characters). */
+  AtomicPublishInvalidBatchID: 10179,
   /** Required API level not met. */
   RequiredApiLevel: 10185,
+  /** Atomic batch exceeds the server's size limit (default 1000 messages). */
+  AtomicPublishTooLargeBatch: 10199,
+  /** Atomic batch contains a duplicate message id. */
+  AtomicPublishContainsDuplicateMessage: 10201,
 } as const;
 /** One of the {@link JsApiCodes} values. */
 export type JsApiCode = typeof JsApiCodes[keyof typeof JsApiCodes];

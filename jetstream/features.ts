@@ -36,6 +36,12 @@ export const Feature = {
   TermReason: { name: "term reason", version: "2.11.0" },
   /** Counters, atomic batches, schedules, async persist. */
   Stream212: { name: "counters / atomic batch / schedules / async persist", version: "2.12.0" },
+  /** Atomic batch publish (ADR-50, API level 2). */
+  AtomicBatch: { name: "atomic batch publish", version: "2.12.0" },
+  /** `Nats-Msg-Id` deduplication inside an atomic batch. */
+  AtomicBatchMsgID: { name: "atomic batch message ids", version: "2.12.1" },
+  /** Committing an atomic batch with an end-of-batch marker (`Nats-Batch-Commit: eob`). */
+  AtomicBatchEOB: { name: "atomic batch end-of-batch commit", version: "2.14.0" },
   /** Fast ingest batching. */
   FastBatch: { name: "fast-ingest batching", version: "2.14.0" },
 } as const;

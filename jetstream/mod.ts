@@ -57,6 +57,20 @@ export {
   DirectStreamAPI,
 } from "./direct.ts";
 export type { StoredMsg } from "./stored_msg.ts";
+export {
+  Batch,
+  type BatchAck,
+  type BatchAddAckOptions,
+  type BatchCommitOptions,
+  type BatchExpectations,
+  BatchLimits,
+  type BatchMessage,
+  type BatchMessageOptions,
+  publishBatch,
+  type PublishBatchOptions,
+  startBatch,
+  type StartBatchOptions,
+} from "./batch.ts";
 export { type JetStreamPublishOptions, type PublishExpectations } from "./publish.ts";
 export { type DeliveryInfo, type JsMsg, parseAckSubject } from "./jsmsg.ts";
 export type {

@@ -115,46 +115,46 @@ Deno.test("reconnect - no server at all fails connect with a ConnectionError", a
 Deno.test("cluster - discovers servers, survives a killed server, delivers every message once", async () => {
   await using cluster = await NatsCluster.start(3);
   const [s1, s2, s3] = cluster.servers;
-  const nc = await connect({ servers: s1.url, ...fast, noRandomize: true });
+  await using nc = await connect({ servers: s1.url, ...fast, noRandomize: true });
   const events = watch(nc);
   await waitFor(() => nc.getServers().length === 3, "cluster discovery");
   assert.deepEqual(new Set(nc.getServers()), new Set([s1.hostport, s2.hostport, s3.hostport]));
-  const observer = await connect({ servers: s3.url });
+  await using observer = await connect({ servers: s3.url });
   const seen = new Map<number, number>();
   const own = new Map<number, number>();
-  observer.subscribe("c.data", {
-    callback: (_e, m) => seen.set(Number(m.string()), (seen.get(Number(m.string())) ?? 0) + 1),
-  });
-  nc.subscribe("c.data", { callback: (_e, m) => own.set(Number(m.string()), (own.get(Number(m.string())) ?? 0) + 1) });
+  const count = (m: Map<number, number>) => (_e: unknown, msg: { string(): string }) => {
+    const i = Number(msg.string());
+    m.set(i, (m.get(i) ?? 0) + 1);
+  };
+  observer.subscribe("c.data", { callback: count(seen) });
+  nc.subscribe("c.data", { callback: count(own) });
   await observer.flush();
   await nc.flush();
   await delay(200); // interest propagates over the routes
   const total = 3000;
   let confirmed = -1;
-  let firstWhileDown = -1;
+  let cutSeenAt = -1; // the first index published after the client reported the disconnect
   for (let i = 0; i < total; i++) {
-    if (i === 1000) s1.kill();
-    if (firstWhileDown < 0 && nc.getServer() === "") firstWhileDown = i;
+    if (i === 1000) void s1.kill();
+    if (cutSeenAt < 0 && events.some((e) => e.type === "disconnect")) cutSeenAt = i;
     nc.publish("c.data", String(i));
     if (i % 100 === 99) {
       await nc.flush().then(() => confirmed = Math.max(confirmed, i), () => {});
     }
   }
-  await nc.flush();
   await waitFor(() => events.some((e) => e.type === "reconnect"), "reconnect");
+  await nc.flush();
   assert.notEqual(nc.getServer(), s1.hostport);
+  assert.ok(cutSeenAt > 1000, `the client reported the cut while publishing (at ${cutSeenAt})`);
   await waitFor(() => seen.has(total - 1) && own.has(total - 1), "the last message");
   await delay(100);
   for (const [i, n] of seen) assert.equal(n, 1, `message ${i} arrived ${n} times at the observer`);
   for (const [i, n] of own) assert.equal(n, 1, `message ${i} arrived ${n} times at the client`);
   for (let i = 0; i <= Math.min(confirmed, 999); i++) assert.ok(seen.has(i), `confirmed message ${i} arrived`);
-  assert.ok(firstWhileDown > 0, "the client noticed the cut while publishing");
-  for (let i = firstWhileDown; i < total; i++) {
-    assert.ok(seen.has(i), `message ${i} (published while disconnected or after) arrived`);
+  for (let i = cutSeenAt; i < total; i++) {
+    assert.ok(seen.has(i), `message ${i} (published after the disconnect) arrived`);
     assert.ok(own.has(i), `message ${i} reached the client's own subscription`);
   }
-  await observer.close();
-  await nc.close();
 });
 
 Deno.test("cluster - lame duck mode moves the client to another server", async () => {

@@ -408,13 +408,16 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
         chunks = [];
         this.#wakeWritable();
       }
-    } catch {
+    } catch (err) {
       // Unsent frames go back to the front of the buffer for the next connection; unsent PINGs
-      // are requested again (their waiters are still the newest in #pongs).
+      // are requested again (their waiters are still the newest in #pongs). The loss is handled
+      // here and now: waiting for the read loop to notice would let writes retry in a tight
+      // microtask loop that never yields to I/O.
       const unsent = chunks.filter((c) => c !== EMPTY && c !== pingChunk);
       if (unsent.length) this.#out.unshift(unsent);
       if (pingChunk) this.#pingsPending += pings;
-      t.close();
+      if (this.#transport === t) this.#lost(t, err as Error);
+      else t.close();
     } finally {
       this.#writing = false;
       this.#wakeWritable();
