@@ -132,12 +132,14 @@ export class KvWatcher implements AsyncIterable<KvWatchEntry>, AsyncDisposable {
     return this.#closed.promise;
   }
 
+  /** Iterates the entries: the initial values, then live updates. */
   [Symbol.asyncIterator](): AsyncIterator<KvWatchEntry> {
     if (this.#iterating) throw new TypeError("this watcher is already being iterated");
     this.#iterating = true;
     return this.#q;
   }
 
+  /** Stops the watch (used by `await using`). */
   async [Symbol.asyncDispose](): Promise<void> {
     this.stop();
     await this.#closed.promise;

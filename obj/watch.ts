@@ -104,6 +104,7 @@ export class ObjectWatcher implements AsyncIterable<ObjectWatchInfo>, AsyncDispo
     await this.stop();
   }
 
+  /** Iterates the object infos: the current ones, then updates. */
   async *[Symbol.asyncIterator](): AsyncIterator<ObjectWatchInfo> {
     try {
       for await (const m of this.#messages) {
