@@ -1,77 +1,18 @@
 // Incremental SHA-256 (FIPS 180-4) for the object store, compiled to WebAssembly by
-// scripts/build_sha256_wasm.sh. One instance hashes one input at a time: the host copies up to
+// scripts/build_wasm.sh. One instance hashes one input at a time: the host copies up to
 // INPUT_SIZE bytes to inputBase(), calls update(len), and finally final() to read the 32-byte
 // digest at outputBase().
+//
+// Speed notes (V8 turns this into x64 with two-operand instructions, no SHA extensions):
+// - block() is fully unrolled: the round constants are immediates, the message schedule lives in
+//   16 locals (w0..w15, a rolling window) instead of a 64-word memory array, and the eight working
+//   variables change roles from round to round instead of being shifted.
+// - Each Σ/σ is written as nested rotations (rotr(rotr(rotr(x, 14) ^ x, 5) ^ x, 6) equals
+//   rotr(x, 6) ^ rotr(x, 11) ^ rotr(x, 25)), which needs one copy of x instead of three.
+// - Maj(a, b, c) = b ^ ((a ^ b) & (b ^ c)), and b ^ c is the previous round's a ^ b, so x and y
+//   take turns holding it: one AND and one XOR per round instead of four operations.
+// - T1 adds h, K and W first so that only one addition waits for Σ1(e).
 
-// Round constants: the first 32 bits of the fractional parts of the cube roots of the first 64 primes.
-const K: usize = memory.data<u32>([
-  0x428a2f98,
-  0x71374491,
-  0xb5c0fbcf,
-  0xe9b5dba5,
-  0x3956c25b,
-  0x59f111f1,
-  0x923f82a4,
-  0xab1c5ed5,
-  0xd807aa98,
-  0x12835b01,
-  0x243185be,
-  0x550c7dc3,
-  0x72be5d74,
-  0x80deb1fe,
-  0x9bdc06a7,
-  0xc19bf174,
-  0xe49b69c1,
-  0xefbe4786,
-  0x0fc19dc6,
-  0x240ca1cc,
-  0x2de92c6f,
-  0x4a7484aa,
-  0x5cb0a9dc,
-  0x76f988da,
-  0x983e5152,
-  0xa831c66d,
-  0xb00327c8,
-  0xbf597fc7,
-  0xc6e00bf3,
-  0xd5a79147,
-  0x06ca6351,
-  0x14292967,
-  0x27b70a85,
-  0x2e1b2138,
-  0x4d2c6dfc,
-  0x53380d13,
-  0x650a7354,
-  0x766a0abb,
-  0x81c2c92e,
-  0x92722c85,
-  0xa2bfe8a1,
-  0xa81a664b,
-  0xc24b8b70,
-  0xc76c51a3,
-  0xd192e819,
-  0xd6990624,
-  0xf40e3585,
-  0x106aa070,
-  0x19a4c116,
-  0x1e376c08,
-  0x2748774c,
-  0x34b0bcb5,
-  0x391c0cb3,
-  0x4ed8aa4a,
-  0x5b9cca4f,
-  0x682e6ff3,
-  0x748f82ee,
-  0x78a5636f,
-  0x84c87814,
-  0x8cc70208,
-  0x90befffa,
-  0xa4506ceb,
-  0xbef9a3f7,
-  0xc67178f2,
-]);
-// The message schedule of the block being compressed.
-const W: usize = memory.data(256);
 // Bytes of an incomplete block carried over to the next update.
 const PENDING: usize = memory.data(64);
 // The digest written by final().
@@ -120,54 +61,162 @@ export function reset(): void {
   pendingLen = 0;
 }
 
-function S0(x: u32): u32 {
-  return rotr<u32>(x, 2) ^ rotr<u32>(x, 13) ^ rotr<u32>(x, 22);
+// Σ0, Σ1, σ0, σ1 of FIPS 180-4 §4.1.2, as nested rotations.
+// @ts-ignore: decorator
+@inline function S0(x: u32): u32 {
+  return rotr<u32>(rotr<u32>(rotr<u32>(x, 9) ^ x, 11) ^ x, 2);
 }
 
-function S1(x: u32): u32 {
-  return rotr<u32>(x, 6) ^ rotr<u32>(x, 11) ^ rotr<u32>(x, 25);
+// @ts-ignore: decorator
+@inline function S1(x: u32): u32 {
+  return rotr<u32>(rotr<u32>(rotr<u32>(x, 14) ^ x, 5) ^ x, 6);
 }
 
-// Compresses the 64-byte block at p into the state.
+// @ts-ignore: decorator
+@inline function s0(x: u32): u32 {
+  return rotr<u32>(rotr<u32>(x, 11) ^ x, 7) ^ (x >>> 3);
+}
+
+// @ts-ignore: decorator
+@inline function s1(x: u32): u32 {
+  return rotr<u32>(rotr<u32>(x, 2) ^ x, 17) ^ (x >>> 10);
+}
+
+// Compresses the 64-byte block at p into the state. Each round line is
+// T1 = h + K[t] + W[t] + Ch(e, f, g) + Σ1(e); d += T1; h = T1 + Maj(a, b, c) + Σ0(a),
+// with the letters renamed instead of shifted; from round 16 on, W[t] replaces W[t - 16] in place.
 function block(p: usize): void {
-  for (let i: usize = 0; i < 64; i += 4) {
-    store<u32>(W + i, bswap<u32>(load<u32>(p + i)));
-  }
-  for (let i: usize = 64; i < 256; i += 4) {
-    const w15 = load<u32>(W + i - 60);
-    const w2 = load<u32>(W + i - 8);
-    const s0 = rotr<u32>(w15, 7) ^ rotr<u32>(w15, 18) ^ (w15 >>> 3);
-    const s1 = rotr<u32>(w2, 17) ^ rotr<u32>(w2, 19) ^ (w2 >>> 10);
-    store<u32>(W + i, load<u32>(W + i - 64) + s0 + load<u32>(W + i - 28) + s1);
-  }
   let a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7;
-  // Eight rounds per pass; the working variables rotate roles instead of being shifted.
-  for (let i: usize = 0; i < 256; i += 32) {
-    h += S1(e) + (g ^ (e & (f ^ g))) + load<u32>(K + i) + load<u32>(W + i);
-    d += h;
-    h += S0(a) + ((a & b) | (c & (a | b)));
-    g += S1(d) + (f ^ (d & (e ^ f))) + load<u32>(K + i + 4) + load<u32>(W + i + 4);
-    c += g;
-    g += S0(h) + ((h & a) | (b & (h | a)));
-    f += S1(c) + (e ^ (c & (d ^ e))) + load<u32>(K + i + 8) + load<u32>(W + i + 8);
-    b += f;
-    f += S0(g) + ((g & h) | (a & (g | h)));
-    e += S1(b) + (d ^ (b & (c ^ d))) + load<u32>(K + i + 12) + load<u32>(W + i + 12);
-    a += e;
-    e += S0(f) + ((f & g) | (h & (f | g)));
-    d += S1(a) + (c ^ (a & (b ^ c))) + load<u32>(K + i + 16) + load<u32>(W + i + 16);
-    h += d;
-    d += S0(e) + ((e & f) | (g & (e | f)));
-    c += S1(h) + (b ^ (h & (a ^ b))) + load<u32>(K + i + 20) + load<u32>(W + i + 20);
-    g += c;
-    c += S0(d) + ((d & e) | (f & (d | e)));
-    b += S1(g) + (a ^ (g & (h ^ a))) + load<u32>(K + i + 24) + load<u32>(W + i + 24);
-    f += b;
-    b += S0(c) + ((c & d) | (e & (c | d)));
-    a += S1(f) + (h ^ (f & (g ^ h))) + load<u32>(K + i + 28) + load<u32>(W + i + 28);
-    e += a;
-    a += S0(b) + ((b & c) | (d & (b | c)));
-  }
+  let x: u32 = 0;
+  let y = b ^ c;
+  let w0 = bswap<u32>(load<u32>(p, 0));
+  let w1 = bswap<u32>(load<u32>(p, 4));
+  let w2 = bswap<u32>(load<u32>(p, 8));
+  let w3 = bswap<u32>(load<u32>(p, 12));
+  let w4 = bswap<u32>(load<u32>(p, 16));
+  let w5 = bswap<u32>(load<u32>(p, 20));
+  let w6 = bswap<u32>(load<u32>(p, 24));
+  let w7 = bswap<u32>(load<u32>(p, 28));
+  let w8 = bswap<u32>(load<u32>(p, 32));
+  let w9 = bswap<u32>(load<u32>(p, 36));
+  let w10 = bswap<u32>(load<u32>(p, 40));
+  let w11 = bswap<u32>(load<u32>(p, 44));
+  let w12 = bswap<u32>(load<u32>(p, 48));
+  let w13 = bswap<u32>(load<u32>(p, 52));
+  let w14 = bswap<u32>(load<u32>(p, 56));
+  let w15 = bswap<u32>(load<u32>(p, 60));
+  h = h + 0x428a2f98 + w0 + (g ^ (e & (f ^ g))) + S1(e); d += h; x = a ^ b; h = h + (b ^ (x & y)) + S0(a);
+  g = g + 0x71374491 + w1 + (f ^ (d & (e ^ f))) + S1(d); c += g; y = h ^ a; g = g + (a ^ (y & x)) + S0(h);
+  f = f + 0xb5c0fbcf + w2 + (e ^ (c & (d ^ e))) + S1(c); b += f; x = g ^ h; f = f + (h ^ (x & y)) + S0(g);
+  e = e + 0xe9b5dba5 + w3 + (d ^ (b & (c ^ d))) + S1(b); a += e; y = f ^ g; e = e + (g ^ (y & x)) + S0(f);
+  d = d + 0x3956c25b + w4 + (c ^ (a & (b ^ c))) + S1(a); h += d; x = e ^ f; d = d + (f ^ (x & y)) + S0(e);
+  c = c + 0x59f111f1 + w5 + (b ^ (h & (a ^ b))) + S1(h); g += c; y = d ^ e; c = c + (e ^ (y & x)) + S0(d);
+  b = b + 0x923f82a4 + w6 + (a ^ (g & (h ^ a))) + S1(g); f += b; x = c ^ d; b = b + (d ^ (x & y)) + S0(c);
+  a = a + 0xab1c5ed5 + w7 + (h ^ (f & (g ^ h))) + S1(f); e += a; y = b ^ c; a = a + (c ^ (y & x)) + S0(b);
+  h = h + 0xd807aa98 + w8 + (g ^ (e & (f ^ g))) + S1(e); d += h; x = a ^ b; h = h + (b ^ (x & y)) + S0(a);
+  g = g + 0x12835b01 + w9 + (f ^ (d & (e ^ f))) + S1(d); c += g; y = h ^ a; g = g + (a ^ (y & x)) + S0(h);
+  f = f + 0x243185be + w10 + (e ^ (c & (d ^ e))) + S1(c); b += f; x = g ^ h; f = f + (h ^ (x & y)) + S0(g);
+  e = e + 0x550c7dc3 + w11 + (d ^ (b & (c ^ d))) + S1(b); a += e; y = f ^ g; e = e + (g ^ (y & x)) + S0(f);
+  d = d + 0x72be5d74 + w12 + (c ^ (a & (b ^ c))) + S1(a); h += d; x = e ^ f; d = d + (f ^ (x & y)) + S0(e);
+  c = c + 0x80deb1fe + w13 + (b ^ (h & (a ^ b))) + S1(h); g += c; y = d ^ e; c = c + (e ^ (y & x)) + S0(d);
+  b = b + 0x9bdc06a7 + w14 + (a ^ (g & (h ^ a))) + S1(g); f += b; x = c ^ d; b = b + (d ^ (x & y)) + S0(c);
+  a = a + 0xc19bf174 + w15 + (h ^ (f & (g ^ h))) + S1(f); e += a; y = b ^ c; a = a + (c ^ (y & x)) + S0(b);
+  w0 += s1(w14) + w9 + s0(w1);
+  h = h + 0xe49b69c1 + w0 + (g ^ (e & (f ^ g))) + S1(e); d += h; x = a ^ b; h = h + (b ^ (x & y)) + S0(a);
+  w1 += s1(w15) + w10 + s0(w2);
+  g = g + 0xefbe4786 + w1 + (f ^ (d & (e ^ f))) + S1(d); c += g; y = h ^ a; g = g + (a ^ (y & x)) + S0(h);
+  w2 += s1(w0) + w11 + s0(w3);
+  f = f + 0x0fc19dc6 + w2 + (e ^ (c & (d ^ e))) + S1(c); b += f; x = g ^ h; f = f + (h ^ (x & y)) + S0(g);
+  w3 += s1(w1) + w12 + s0(w4);
+  e = e + 0x240ca1cc + w3 + (d ^ (b & (c ^ d))) + S1(b); a += e; y = f ^ g; e = e + (g ^ (y & x)) + S0(f);
+  w4 += s1(w2) + w13 + s0(w5);
+  d = d + 0x2de92c6f + w4 + (c ^ (a & (b ^ c))) + S1(a); h += d; x = e ^ f; d = d + (f ^ (x & y)) + S0(e);
+  w5 += s1(w3) + w14 + s0(w6);
+  c = c + 0x4a7484aa + w5 + (b ^ (h & (a ^ b))) + S1(h); g += c; y = d ^ e; c = c + (e ^ (y & x)) + S0(d);
+  w6 += s1(w4) + w15 + s0(w7);
+  b = b + 0x5cb0a9dc + w6 + (a ^ (g & (h ^ a))) + S1(g); f += b; x = c ^ d; b = b + (d ^ (x & y)) + S0(c);
+  w7 += s1(w5) + w0 + s0(w8);
+  a = a + 0x76f988da + w7 + (h ^ (f & (g ^ h))) + S1(f); e += a; y = b ^ c; a = a + (c ^ (y & x)) + S0(b);
+  w8 += s1(w6) + w1 + s0(w9);
+  h = h + 0x983e5152 + w8 + (g ^ (e & (f ^ g))) + S1(e); d += h; x = a ^ b; h = h + (b ^ (x & y)) + S0(a);
+  w9 += s1(w7) + w2 + s0(w10);
+  g = g + 0xa831c66d + w9 + (f ^ (d & (e ^ f))) + S1(d); c += g; y = h ^ a; g = g + (a ^ (y & x)) + S0(h);
+  w10 += s1(w8) + w3 + s0(w11);
+  f = f + 0xb00327c8 + w10 + (e ^ (c & (d ^ e))) + S1(c); b += f; x = g ^ h; f = f + (h ^ (x & y)) + S0(g);
+  w11 += s1(w9) + w4 + s0(w12);
+  e = e + 0xbf597fc7 + w11 + (d ^ (b & (c ^ d))) + S1(b); a += e; y = f ^ g; e = e + (g ^ (y & x)) + S0(f);
+  w12 += s1(w10) + w5 + s0(w13);
+  d = d + 0xc6e00bf3 + w12 + (c ^ (a & (b ^ c))) + S1(a); h += d; x = e ^ f; d = d + (f ^ (x & y)) + S0(e);
+  w13 += s1(w11) + w6 + s0(w14);
+  c = c + 0xd5a79147 + w13 + (b ^ (h & (a ^ b))) + S1(h); g += c; y = d ^ e; c = c + (e ^ (y & x)) + S0(d);
+  w14 += s1(w12) + w7 + s0(w15);
+  b = b + 0x06ca6351 + w14 + (a ^ (g & (h ^ a))) + S1(g); f += b; x = c ^ d; b = b + (d ^ (x & y)) + S0(c);
+  w15 += s1(w13) + w8 + s0(w0);
+  a = a + 0x14292967 + w15 + (h ^ (f & (g ^ h))) + S1(f); e += a; y = b ^ c; a = a + (c ^ (y & x)) + S0(b);
+  w0 += s1(w14) + w9 + s0(w1);
+  h = h + 0x27b70a85 + w0 + (g ^ (e & (f ^ g))) + S1(e); d += h; x = a ^ b; h = h + (b ^ (x & y)) + S0(a);
+  w1 += s1(w15) + w10 + s0(w2);
+  g = g + 0x2e1b2138 + w1 + (f ^ (d & (e ^ f))) + S1(d); c += g; y = h ^ a; g = g + (a ^ (y & x)) + S0(h);
+  w2 += s1(w0) + w11 + s0(w3);
+  f = f + 0x4d2c6dfc + w2 + (e ^ (c & (d ^ e))) + S1(c); b += f; x = g ^ h; f = f + (h ^ (x & y)) + S0(g);
+  w3 += s1(w1) + w12 + s0(w4);
+  e = e + 0x53380d13 + w3 + (d ^ (b & (c ^ d))) + S1(b); a += e; y = f ^ g; e = e + (g ^ (y & x)) + S0(f);
+  w4 += s1(w2) + w13 + s0(w5);
+  d = d + 0x650a7354 + w4 + (c ^ (a & (b ^ c))) + S1(a); h += d; x = e ^ f; d = d + (f ^ (x & y)) + S0(e);
+  w5 += s1(w3) + w14 + s0(w6);
+  c = c + 0x766a0abb + w5 + (b ^ (h & (a ^ b))) + S1(h); g += c; y = d ^ e; c = c + (e ^ (y & x)) + S0(d);
+  w6 += s1(w4) + w15 + s0(w7);
+  b = b + 0x81c2c92e + w6 + (a ^ (g & (h ^ a))) + S1(g); f += b; x = c ^ d; b = b + (d ^ (x & y)) + S0(c);
+  w7 += s1(w5) + w0 + s0(w8);
+  a = a + 0x92722c85 + w7 + (h ^ (f & (g ^ h))) + S1(f); e += a; y = b ^ c; a = a + (c ^ (y & x)) + S0(b);
+  w8 += s1(w6) + w1 + s0(w9);
+  h = h + 0xa2bfe8a1 + w8 + (g ^ (e & (f ^ g))) + S1(e); d += h; x = a ^ b; h = h + (b ^ (x & y)) + S0(a);
+  w9 += s1(w7) + w2 + s0(w10);
+  g = g + 0xa81a664b + w9 + (f ^ (d & (e ^ f))) + S1(d); c += g; y = h ^ a; g = g + (a ^ (y & x)) + S0(h);
+  w10 += s1(w8) + w3 + s0(w11);
+  f = f + 0xc24b8b70 + w10 + (e ^ (c & (d ^ e))) + S1(c); b += f; x = g ^ h; f = f + (h ^ (x & y)) + S0(g);
+  w11 += s1(w9) + w4 + s0(w12);
+  e = e + 0xc76c51a3 + w11 + (d ^ (b & (c ^ d))) + S1(b); a += e; y = f ^ g; e = e + (g ^ (y & x)) + S0(f);
+  w12 += s1(w10) + w5 + s0(w13);
+  d = d + 0xd192e819 + w12 + (c ^ (a & (b ^ c))) + S1(a); h += d; x = e ^ f; d = d + (f ^ (x & y)) + S0(e);
+  w13 += s1(w11) + w6 + s0(w14);
+  c = c + 0xd6990624 + w13 + (b ^ (h & (a ^ b))) + S1(h); g += c; y = d ^ e; c = c + (e ^ (y & x)) + S0(d);
+  w14 += s1(w12) + w7 + s0(w15);
+  b = b + 0xf40e3585 + w14 + (a ^ (g & (h ^ a))) + S1(g); f += b; x = c ^ d; b = b + (d ^ (x & y)) + S0(c);
+  w15 += s1(w13) + w8 + s0(w0);
+  a = a + 0x106aa070 + w15 + (h ^ (f & (g ^ h))) + S1(f); e += a; y = b ^ c; a = a + (c ^ (y & x)) + S0(b);
+  w0 += s1(w14) + w9 + s0(w1);
+  h = h + 0x19a4c116 + w0 + (g ^ (e & (f ^ g))) + S1(e); d += h; x = a ^ b; h = h + (b ^ (x & y)) + S0(a);
+  w1 += s1(w15) + w10 + s0(w2);
+  g = g + 0x1e376c08 + w1 + (f ^ (d & (e ^ f))) + S1(d); c += g; y = h ^ a; g = g + (a ^ (y & x)) + S0(h);
+  w2 += s1(w0) + w11 + s0(w3);
+  f = f + 0x2748774c + w2 + (e ^ (c & (d ^ e))) + S1(c); b += f; x = g ^ h; f = f + (h ^ (x & y)) + S0(g);
+  w3 += s1(w1) + w12 + s0(w4);
+  e = e + 0x34b0bcb5 + w3 + (d ^ (b & (c ^ d))) + S1(b); a += e; y = f ^ g; e = e + (g ^ (y & x)) + S0(f);
+  w4 += s1(w2) + w13 + s0(w5);
+  d = d + 0x391c0cb3 + w4 + (c ^ (a & (b ^ c))) + S1(a); h += d; x = e ^ f; d = d + (f ^ (x & y)) + S0(e);
+  w5 += s1(w3) + w14 + s0(w6);
+  c = c + 0x4ed8aa4a + w5 + (b ^ (h & (a ^ b))) + S1(h); g += c; y = d ^ e; c = c + (e ^ (y & x)) + S0(d);
+  w6 += s1(w4) + w15 + s0(w7);
+  b = b + 0x5b9cca4f + w6 + (a ^ (g & (h ^ a))) + S1(g); f += b; x = c ^ d; b = b + (d ^ (x & y)) + S0(c);
+  w7 += s1(w5) + w0 + s0(w8);
+  a = a + 0x682e6ff3 + w7 + (h ^ (f & (g ^ h))) + S1(f); e += a; y = b ^ c; a = a + (c ^ (y & x)) + S0(b);
+  w8 += s1(w6) + w1 + s0(w9);
+  h = h + 0x748f82ee + w8 + (g ^ (e & (f ^ g))) + S1(e); d += h; x = a ^ b; h = h + (b ^ (x & y)) + S0(a);
+  w9 += s1(w7) + w2 + s0(w10);
+  g = g + 0x78a5636f + w9 + (f ^ (d & (e ^ f))) + S1(d); c += g; y = h ^ a; g = g + (a ^ (y & x)) + S0(h);
+  w10 += s1(w8) + w3 + s0(w11);
+  f = f + 0x84c87814 + w10 + (e ^ (c & (d ^ e))) + S1(c); b += f; x = g ^ h; f = f + (h ^ (x & y)) + S0(g);
+  w11 += s1(w9) + w4 + s0(w12);
+  e = e + 0x8cc70208 + w11 + (d ^ (b & (c ^ d))) + S1(b); a += e; y = f ^ g; e = e + (g ^ (y & x)) + S0(f);
+  w12 += s1(w10) + w5 + s0(w13);
+  d = d + 0x90befffa + w12 + (c ^ (a & (b ^ c))) + S1(a); h += d; x = e ^ f; d = d + (f ^ (x & y)) + S0(e);
+  w13 += s1(w11) + w6 + s0(w14);
+  c = c + 0xa4506ceb + w13 + (b ^ (h & (a ^ b))) + S1(h); g += c; y = d ^ e; c = c + (e ^ (y & x)) + S0(d);
+  w14 += s1(w12) + w7 + s0(w15);
+  b = b + 0xbef9a3f7 + w14 + (a ^ (g & (h ^ a))) + S1(g); f += b; x = c ^ d; b = b + (d ^ (x & y)) + S0(c);
+  w15 += s1(w13) + w8 + s0(w0);
+  a = a + 0xc67178f2 + w15 + (h ^ (f & (g ^ h))) + S1(f); e += a; y = b ^ c; a = a + (c ^ (y & x)) + S0(b);
   h0 += a;
   h1 += b;
   h2 += c;
@@ -177,7 +226,6 @@ function block(p: usize): void {
   h6 += g;
   h7 += h;
 }
-
 /** Hashes `len` bytes (at most inputSize()) from inputBase(). */
 export function update(len: usize): void {
   total += <u64> len;

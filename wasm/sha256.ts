@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { InvalidOperationError } from "../src/errors.ts";
 import { SHA256_WASM_BASE64 } from "./sha256_wasm.ts";
 
 interface Sha256Exports {
@@ -43,34 +44,33 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
  */
 export class Sha256 {
   readonly #x: Sha256Exports;
-  readonly #input: number;
-  readonly #window: number;
+  // The module's input window; its memory has a fixed size, so this view stays valid.
+  readonly #window: Uint8Array;
   #done = false;
 
   /** Starts a new hash (compiling the module on the first call in the process). */
   constructor() {
     compiled ??= new WebAssembly.Module(decodeBase64(SHA256_WASM_BASE64));
     this.#x = new WebAssembly.Instance(compiled, {}).exports as unknown as Sha256Exports;
-    this.#input = this.#x.inputBase();
-    this.#window = this.#x.inputSize();
+    this.#window = new Uint8Array(this.#x.memory.buffer, this.#x.inputBase(), this.#x.inputSize());
     this.#x.reset();
   }
 
-  /** Adds `data` to the hash; returns this. */
+  /** Adds `data` to the hash; returns this. Throws {@link InvalidOperationError} after {@link digest}. */
   update(data: Uint8Array): this {
-    if (this.#done) throw new Error("sha256: update after digest");
-    const mem = new Uint8Array(this.#x.memory.buffer, this.#input, this.#window);
-    for (let off = 0; off < data.length; off += this.#window) {
-      const piece = data.subarray(off, Math.min(data.length, off + this.#window));
-      mem.set(piece);
-      this.#x.update(piece.length);
+    if (this.#done) throw new InvalidOperationError("sha256: update after digest");
+    const size = this.#window.length;
+    for (let off = 0; off < data.length; off += size) {
+      const len = Math.min(size, data.length - off);
+      this.#window.set(len === data.length ? data : data.subarray(off, off + len));
+      this.#x.update(len);
     }
     return this;
   }
 
   /** The 32-byte digest; the hash cannot be updated afterwards. */
   digest(): Uint8Array {
-    if (this.#done) throw new Error("sha256: digest already taken");
+    if (this.#done) throw new InvalidOperationError("sha256: digest already taken");
     this.#done = true;
     this.#x.final();
     return new Uint8Array(this.#x.memory.buffer, this.#x.outputBase(), 32).slice();
