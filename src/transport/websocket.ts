@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { drainChunks } from "./chunks.ts";
 import type { Dialer, DialTarget, Transport } from "./transport.ts";
 import { ConnectionError } from "../errors.ts";
 import { deferred, utf8Encoder } from "../encoding.ts";
@@ -77,16 +78,7 @@ class WsTransport implements Transport {
   }
 
   #fill(into: Uint8Array): number {
-    let n = 0;
-    const chunks = this.#chunks;
-    while (chunks.length && n < into.length) {
-      const c = chunks[0];
-      const take = Math.min(c.length, into.length - n);
-      into.set(take === c.length ? c : c.subarray(0, take), n);
-      n += take;
-      if (take === c.length) chunks.shift();
-      else chunks[0] = c.subarray(take);
-    }
+    const n = drainChunks(this.#chunks, into);
     return n;
   }
 
