@@ -210,12 +210,16 @@ Deno.test("jetstream consume - consume survives a server restart", async () => {
       return false;
     }
   }, "publish after restart");
-  while (seen.length < 6) {
+  // A killed server may not have synced the last acks of its file store, so messages acked just
+  // before the crash can come again (at-least-once); what matters is that consuming goes on.
+  while (!seen.includes("after restart")) {
     const r = await it.next();
+    assert.equal(r.done, false, "consume kept going across the restart");
     (r.value as JsMsg).ack();
     seen.push((r.value as JsMsg).string());
   }
-  assert.deepEqual(seen, ["m1", "m2", "m3", "m4", "m5", "after restart"]);
+  assert.deepEqual(seen.slice(0, 5), ["m1", "m2", "m3", "m4", "m5"]);
+  for (const m of seen.slice(5, -1)) assert.ok(["m1", "m2", "m3", "m4", "m5"].includes(m), `only redeliveries: ${m}`);
   await messages.close();
 });
 
