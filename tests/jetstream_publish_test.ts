@@ -136,3 +136,22 @@ Deno.test("jetstream publish - direct get single, batch and multi-last", async (
   const past = await Array.fromAsync(jsm.direct.getLastMessagesFor("G", { multi_last: ["g.>"], up_to_seq: 3 }));
   assert.deepEqual(past.map((m) => m.seq), [1, 2, 3]);
 });
+
+Deno.test("jetstream publish - direct get by time: a batch from a start time, the last values up to a time", async () => {
+  await using srv = await NatsServer.start({ jetstream: true });
+  await using nc = await connect({ servers: srv.url });
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.add({ name: "T", subjects: ["t.>"], storage: "memory", allow_direct: true });
+  const js = jetstream(nc);
+  await js.publish("t.a", "a1");
+  await js.publish("t.b", "b1");
+  await new Promise((r) => setTimeout(r, 50));
+  const cut = new Date();
+  await new Promise((r) => setTimeout(r, 50));
+  await js.publish("t.a", "a2");
+  await js.publish("t.b", "b2");
+  const since = await Array.fromAsync(jsm.direct.getBatch("T", { batch: 10, start_time: cut }));
+  assert.deepEqual(since.map((m) => m.string()), ["a2", "b2"]);
+  const asOf = await Array.fromAsync(jsm.direct.getLastMessagesFor("T", { multi_last: ["t.*"], up_to_time: cut }));
+  assert.deepEqual(asOf.map((m) => m.string()).sort(), ["a1", "b1"]);
+});
