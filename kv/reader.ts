@@ -14,6 +14,16 @@ import {
 
 /** How many messages one read keeps buffered. */
 const BUFFER = 256;
+/** Milliseconds without a message after which the reader checks that messages are still pending. */
+const IDLE_MS = 1000;
+const IDLE = Symbol("idle");
+
+/** The next item, or IDLE when none comes within `ms` (the pending `next()` is kept by the iterator). */
+function nextOrIdle<T>(it: AsyncIterator<T>, ms: number): Promise<IteratorResult<T> | typeof IDLE> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const idle = new Promise<typeof IDLE>((resolve) => timer = setTimeout(() => resolve(IDLE), ms));
+  return Promise.race([it.next(), idle]).finally(() => clearTimeout(timer));
+}
 
 /** An ordered consumer read from its start until it is caught up. */
 export class CaughtUpReader implements AsyncIterable<JsMsg> {
@@ -49,9 +59,19 @@ export class CaughtUpReader implements AsyncIterable<JsMsg> {
     this.#used = true;
     if (this.#empty) return;
     try {
-      for await (const m of this.#msgs) {
-        yield m;
-        if (m.info.pending === 0) return;
+      const it = this.#msgs[Symbol.asyncIterator]();
+      for (;;) {
+        const r = await nextOrIdle(it, IDLE_MS);
+        if (r === IDLE) {
+          // Nothing for a while: messages counted as pending at the start can expire (per-message
+          // TTL, limit markers) before they are delivered. Ask the server whether any are left.
+          const info = await this.#oc.info(true).catch(() => undefined);
+          if (!info || info.num_pending === 0) return;
+          continue;
+        }
+        if (r.done) break;
+        yield r.value;
+        if (r.value.info.pending === 0) return;
       }
       const err = await this.#msgs.closed();
       if (err) throw err;

@@ -3,7 +3,7 @@
  * reconnect. Everything above it (the public client, JetStream, …) goes through this class.
  */
 import { FrameReader } from "../protocol/reader.ts";
-import { Outbound } from "../protocol/outbound.ts";
+import { Writer } from "./writer.ts";
 import { type FrameHandler, walkFrames } from "../protocol/frame_walk.ts";
 import {
   AuthorizationError,
@@ -15,7 +15,6 @@ import {
   isRecoverableServerError,
   MaxPayloadExceededError,
   NatsError,
-  OutboundBufferFullError,
   PermissionViolationError,
   ProtocolError,
   TimeoutError,
@@ -31,14 +30,6 @@ import { connectLine, type ServerInfo } from "./info.ts";
 import { type ServerEntry, ServerPool } from "./servers.ts";
 import { checkQueue, checkSubscribeSubject } from "../validate.ts";
 
-const PING = utf8Encoder.encode("PING\r\n");
-
-function pingBytes(n: number): Uint8Array {
-  if (n === 1) return PING;
-  const out = new Uint8Array(PING.length * n);
-  for (let i = 0; i < n; i++) out.set(PING, i * PING.length);
-  return out;
-}
 const PONG = utf8Encoder.encode("PONG\r\n");
 
 /** Counters over the connection's whole life (they survive reconnects). */
@@ -54,8 +45,6 @@ export interface Stats {
   /** Successful reconnects. */
   reconnects: number;
 }
-
-type PongWaiter = (err?: Error) => void;
 
 /** The protocol engine behind a `NatsConnection`. */
 export class Connection implements SubscriptionHost, FrameHandler<SubscriptionImpl> {
@@ -75,8 +64,8 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
   readonly #dial: Dialer;
   readonly #pool: ServerPool;
   readonly #reader: FrameReader = new FrameReader();
-  readonly #out: Outbound = new Outbound();
   readonly #subs: Map<number, SubscriptionImpl> = new Map();
+  readonly #writer: Writer;
   #nextSid = 1;
   #transport: Transport | undefined;
   #connected = false;
@@ -84,14 +73,8 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
   #upgrade: Promise<Transport> | undefined;
   #awaitingInfo = false;
   #readLoops: Set<Promise<void>> = new Set();
-  #pongs: PongWaiter[] = [];
-  /** PINGs requested (flush, keepalive) and not yet handed to the socket; the last waiters in #pongs. */
-  #pingsPending = 0;
   #pingsOut = 0;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
-  #writing = false;
-  #writeQueued = false;
-  #writableWaiters: Array<() => void> = [];
   #drainingSubs = false;
   #drainingPubs = false;
   #closing = false;
@@ -105,6 +88,7 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
     this.options = options;
     this.#dial = dial;
     this.#pool = new ServerPool(options.servers, !options.noRandomize);
+    this.#writer = new Writer(options.maxOutboundBytes, this.stats, (t, err) => this.#lost(t, err));
   }
 
   // ---------------------------------------------------------------- connect
@@ -193,20 +177,19 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
     server.reconnects = 0;
     this.#lastAuthError = undefined;
     this.#connected = true;
-    this.#resendState();
+    this.#resendState(this.#transport!);
     this.#startPings();
     hs.resolve();
   }
 
-  /** After the first PONG: resubscribe, then flush what was buffered, then re-issue PINGs. */
-  #resendState(): void {
+  /** After the first PONG: resubscribe, then write what was buffered and the PINGs requested. */
+  #resendState(t: Transport): void {
     let lines = "";
     for (const sub of this.#subs.values()) {
       lines += this.#subLine(sub);
       if (sub.max !== undefined) lines += `UNSUB ${sub.sid} ${Math.max(sub.max - sub.received, 0)}\r\n`;
     }
-    if (lines) this.#out.unshift([utf8Encoder.encode(lines)]);
-    this.#scheduleWrite();
+    this.#writer.attach(t, lines ? utf8Encoder.encode(lines) : undefined);
   }
 
   async #sendConnect(t: Transport, server: ServerEntry): Promise<void> {
@@ -302,15 +285,14 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
 
   /** Answers a server PING. */
   pingFrame(): void {
-    this.#out.raw(PONG);
-    this.#scheduleWrite();
+    this.#writer.raw(PONG);
   }
 
   /** Completes the handshake or a flush. */
   pongFrame(): void {
     this.#pingsOut = 0;
     if (this.#handshake && !this.#connected) this.#handshakeDone(this.#walkingServer);
-    else this.#pongs.shift()?.();
+    else this.#writer.pong();
   }
 
   /** Handles INFO. */
@@ -372,76 +354,15 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
 
   // ---------------------------------------------------------------- write side
 
-  #scheduleWrite(): void {
-    if (this.#writeQueued || this.#writing || !this.#connected) return;
-    this.#writeQueued = true;
-    queueMicrotask(() => this.#writeLoop());
-  }
-
-  async #writeLoop(): Promise<void> {
-    // Little to write: let the microtasks queued behind this one run first (callers resuming from
-    // awaited replies publish more), so a pipeline of small requests becomes one write, at the cost
-    // of a few microtask hops.
-    for (let i = 0; i < COALESCE_HOPS && this.#out.pending < COALESCE_BYTES; i++) await null;
-    this.#writeQueued = false;
-    const t = this.#transport;
-    if (this.#writing || !t || !this.#connected) return;
-    this.#writing = true;
-    let chunks: Uint8Array[] = [];
-    let pingChunk: Uint8Array | undefined;
-    let pings = 0;
-    try {
-      while ((this.#out.pending > 0 || this.#pingsPending > 0) && this.#transport === t) {
-        chunks = this.#out.take();
-        pings = this.#pingsPending;
-        this.#pingsPending = 0;
-        pingChunk = pings > 0 ? pingBytes(pings) : undefined;
-        if (pingChunk) chunks.push(pingChunk);
-        for (let i = 0; i < chunks.length; i++) {
-          const c = chunks[i];
-          await t.write(c);
-          this.stats.outBytes += c.length;
-          if (c === pingChunk) pingChunk = undefined;
-          else this.#out.recycle(c);
-          chunks[i] = EMPTY;
-        }
-        chunks = [];
-        this.#wakeWritable();
-      }
-    } catch (err) {
-      // Unsent frames go back to the front of the buffer for the next connection; unsent PINGs
-      // are requested again (their waiters are still the newest in #pongs). The loss is handled
-      // here and now: waiting for the read loop to notice would let writes retry in a tight
-      // microtask loop that never yields to I/O.
-      const unsent = chunks.filter((c) => c !== EMPTY && c !== pingChunk);
-      if (unsent.length) this.#out.unshift(unsent);
-      if (pingChunk) this.#pingsPending += pings;
-      if (this.#transport === t) this.#lost(t, err as Error);
-      else t.close();
-    } finally {
-      this.#writing = false;
-      this.#wakeWritable();
-      if (this.#out.pending > 0 || this.#pingsPending > 0) this.#scheduleWrite();
-    }
-  }
-
-  #wakeWritable(): void {
-    if (this.#writableWaiters.length === 0 || this.#out.pending > this.options.maxOutboundBytes / 2) return;
-    const waiters = this.#writableWaiters;
-    this.#writableWaiters = [];
-    for (const w of waiters) w();
-  }
-
   /** Resolves once the outbound buffer is at most half full (backpressure for publish loops). */
   writable(): Promise<void> {
     if (this.#closing) return Promise.reject(new ClosedConnectionError());
-    if (this.#out.pending <= this.options.maxOutboundBytes / 2) return Promise.resolve();
-    return new Promise((resolve) => this.#writableWaiters.push(resolve));
+    return this.#writer.writable();
   }
 
   /** Bytes waiting in the outbound buffer. */
   get outboundPending(): number {
-    return this.#out.pending;
+    return this.#writer.pending;
   }
 
   /** Publishes pre-encoded parts (subject and reply already validated). */
@@ -458,24 +379,21 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
     if (hlen > 0 && !info.headers) throw new InvalidArgumentError("the server does not support headers");
     const total = hlen + data.length;
     if (total > info.max_payload) throw new MaxPayloadExceededError(total, info.max_payload);
-    const size = Outbound.pubSize(subject, reply, hlen, data.length);
-    const limit = this.#connected ? this.options.maxOutboundBytes : this.options.reconnectBufSize;
-    if (this.#out.pending + size > limit) throw new OutboundBufferFullError(size, limit);
-    this.#out.pub(subject, reply, headers, data, size);
+    this.#writer.pub(
+      subject,
+      reply,
+      headers,
+      data,
+      this.#connected ? this.options.maxOutboundBytes : this.options.reconnectBufSize,
+    );
     this.stats.outMsgs++;
-    if (!this.#writeQueued && !this.#writing && this.#connected) {
-      this.#writeQueued = true;
-      queueMicrotask(() => this.#writeLoop());
-    }
   }
 
   /** Round trip to the server: resolves when the PONG for a new PING arrives. */
   flush(): Promise<void> {
     if (this.#closing) return Promise.reject(new ClosedConnectionError());
     const d = deferred<void>();
-    this.#pongs.push((err) => err ? d.reject(err) : d.resolve());
-    this.#pingsPending++;
-    this.#scheduleWrite();
+    this.#writer.ping((err) => err ? d.reject(err) : d.resolve());
     return d.promise;
   }
 
@@ -487,8 +405,7 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
 
   #sendLine(line: string): void {
     if (!this.#connected) return; // resent from the subscription table after reconnecting
-    this.#out.raw(utf8Encoder.encode(line));
-    this.#scheduleWrite();
+    this.#writer.raw(utf8Encoder.encode(line));
   }
 
   /** Creates a subscription and sends SUB. */
@@ -569,9 +486,7 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
     }
     this.#pingsOut++;
     this.statusHub.emit({ type: "ping", pendingPings: this.#pingsOut });
-    this.#pongs.push(() => {});
-    this.#pingsPending++;
-    this.#scheduleWrite();
+    this.#writer.ping(() => {});
   }
 
   // ---------------------------------------------------------------- loss and reconnect
@@ -585,15 +500,14 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
     const err = error instanceof NatsError
       ? error
       : new ConnectionError(error?.message ?? "connection lost", { cause: error });
+    // PINGs that reached the old socket will never be answered: those flushes cannot be confirmed.
+    const flushErr = new ConnectionError("connection lost before the server confirmed the flush", { cause: err });
+    for (const w of this.#writer.detach()) w(flushErr);
     if (this.#handshake) {
       this.#handshake.reject(this.#lastError ?? err);
       return;
     }
     if (this.#closing || !wasConnected) return;
-    // PINGs that reached the old socket will never be answered: those flushes cannot be confirmed.
-    const unanswerable = this.#pongs.splice(0, this.#pongs.length - this.#pingsPending);
-    const flushErr = new ConnectionError("connection lost before the server confirmed the flush", { cause: err });
-    for (const w of unanswerable) w(flushErr);
     const server = this.#pool.current?.hostport ?? "";
     this.statusHub.emit({ type: "disconnect", server, error: err });
     this.onDisconnect?.(err);
@@ -732,23 +646,12 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
       this.#sleep.done();
     }
     const t = this.#transport;
-    if (t && this.#connected && this.#out.pending > 0 && !this.#writing) {
-      const chunks = this.#out.take();
-      try {
-        for (const c of chunks) await t.write(c);
-      } catch {
-        // the connection is going away anyway
-      }
-    }
+    const closedErr = new ClosedConnectionError();
+    await this.#writer.close(this.#connected ? t : undefined, closedErr);
     this.#connected = false;
     this.#transport = undefined;
     t?.close();
-    this.#handshake?.reject(new ClosedConnectionError());
-    this.#out.clear();
-    const closedErr = new ClosedConnectionError();
-    for (const w of this.#pongs.splice(0)) w(closedErr);
-    this.#pingsPending = 0;
-    for (const w of this.#writableWaiters.splice(0)) w();
+    this.#handshake?.reject(closedErr);
     for (const sub of this.#subs.values()) sub.close();
     this.#subs.clear();
     this.onClose?.(closedErr);
@@ -759,9 +662,3 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
     this.#closed.resolve(this.#lastError);
   }
 }
-
-const EMPTY = new Uint8Array(0);
-/** Microtask hops a small write waits for more frames. */
-const COALESCE_HOPS = 32;
-/** Writes at least this large go out without waiting. */
-const COALESCE_BYTES = 16 * 1024;
