@@ -79,7 +79,7 @@ export class ServiceEndpoint {
   #dispatch(handler: ServiceHandler, err: NatsError | null, msg: Msg): void {
     const sm = this.#wrap(msg);
     const start = performance.now();
-    let result: void | Promise<void>;
+    let result: unknown;
     try {
       result = handler(err, sm);
     } catch (e) {

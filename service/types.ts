@@ -58,9 +58,10 @@ export interface ServiceMsg extends Msg {
 
 /**
  * Handles one request. A returned promise counts as the request's processing time; a throw or a
- * rejection is counted as an error and answered with a 500 service error.
+ * rejection is counted as an error and answered with a 500 service error. Any other return value
+ * (such as the boolean of `msg.respond()`) is ignored.
  */
-export type ServiceHandler = (err: NatsError | null, msg: ServiceMsg) => void | Promise<void>;
+export type ServiceHandler = (err: NatsError | null, msg: ServiceMsg) => unknown;
 
 /** How an endpoint listens. */
 export interface Endpoint {
