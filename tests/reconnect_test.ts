@@ -177,3 +177,31 @@ Deno.test("cluster - lame duck mode moves the client to another server", async (
   await other.close();
   await nc.close();
 });
+
+Deno.test("reconnect - a custom delay handler paces attempts; requests may survive a reconnect", async () => {
+  await using srv = await NatsServer.start();
+  let calls = 0;
+  const nc = await connect({
+    servers: srv.url,
+    maxReconnectAttempts: -1,
+    requestsSurviveDisconnect: true,
+    reconnectDelayHandler: () => {
+      calls++;
+      return 20;
+    },
+  });
+  const events = watch(nc);
+  // the responder is on the same connection: its SUB is re-sent before the buffered request
+  nc.subscribe("later", { callback: (_e, m) => m.respond(`answered ${m.string()}`) });
+  await nc.flush();
+  await srv.kill();
+  await waitFor(() => events.some((e) => e.type === "disconnect"), "disconnect");
+  // sent while disconnected: kept in the reconnect buffer and answered after the reconnect
+  const pending = nc.request("later", "1", { timeout: 10_000 });
+  await delay(150);
+  assert.ok(calls >= 2, `the handler paced the attempts (${calls} calls)`);
+  await srv.restart();
+  assert.equal((await pending).string(), "answered 1");
+  assert.ok(events.some((e) => e.type === "reconnect"));
+  await nc.close();
+});
