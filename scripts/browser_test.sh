@@ -16,7 +16,7 @@ bin="$root/tools/node_modules/.bin"
 chromium="$(command -v chromium || command -v chromium-browser || true)"
 if [ -z "$chromium" ]; then
   echo "== installing chromium (apt-get)"
-  (apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }) >&2
+  (export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }) >&2
   chromium="$(command -v chromium)"
 fi
 nats_server="$("$root/scripts/ensure_nats_server.sh")"
