@@ -39,7 +39,8 @@ function base32Decode(text: string): Uint8Array {
   return out.subarray(0, n);
 }
 
-function base32Encode(bytes: Uint8Array): string {
+/** Base32 (RFC 4648 alphabet, no padding), as NKeys and JWT ids use it. */
+export function base32Encode(bytes: Uint8Array): string {
   let out = "";
   let bits = 0;
   let value = 0;

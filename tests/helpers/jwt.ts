@@ -3,6 +3,7 @@
  * (`{"typ":"JWT","alg":"ed25519-nkey"}`; `jti` = base32 of SHA-512/256 of the standard claims, as
  * the nats-io/jwt library computes it), plus an operator-mode server config with a memory resolver.
  */
+import { base32Encode } from "../../src/auth/nkeys.ts";
 import { createAccount, createOperator, createUser, type KeyPair } from "@nats-io/nkeys";
 import { createHash } from "node:crypto";
 
@@ -13,23 +14,6 @@ function b64url(data: Uint8Array | string): string {
   let bin = "";
   for (const b of bytes) bin += String.fromCharCode(b);
   return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function base32(bytes: Uint8Array): string {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let out = "";
-  let bits = 0;
-  let value = 0;
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += alphabet[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
-  return out;
 }
 
 /** Claims of one JWT: subject, name, optional expiry (unix seconds) and the `nats` section. */
@@ -48,7 +32,7 @@ export function encodeJwt(issuer: KeyPair, claims: ClaimsInput): string {
   std.iss = issuer.getPublicKey();
   std.name = claims.name;
   std.sub = claims.sub;
-  const jti = base32(new Uint8Array(createHash("sha512-256").update(JSON.stringify(std)).digest()));
+  const jti = base32Encode(new Uint8Array(createHash("sha512-256").update(JSON.stringify(std)).digest()));
   const body = { ...std, jti, nats: { ...claims.nats, version: 2 } };
   const signing = `${b64url(JSON.stringify({ typ: "JWT", alg: "ed25519-nkey" }))}.${b64url(JSON.stringify(body))}`;
   return `${signing}.${b64url(issuer.sign(enc.encode(signing)))}`;
