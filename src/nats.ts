@@ -6,7 +6,7 @@
 import { Connection, type Stats } from "./connection/connection.ts";
 import type { ServerInfo } from "./connection/info.ts";
 import { type Payload, payloadBytes } from "./encoding.ts";
-import { ClosedConnectionError, type NatsError } from "./errors.ts";
+import { ClosedConnectionError } from "./errors.ts";
 import type { MsgHdrs, MsgHdrsImpl } from "./headers.ts";
 import type { Msg, RespondOptions } from "./msg.ts";
 import { type ConnectionOptions, resolveOptions } from "./options.ts";
@@ -196,4 +196,3 @@ export class NatsConnection implements AsyncDisposable {
   }
 }
 
-export type { NatsError, Stats };
