@@ -195,4 +195,3 @@ export class NatsConnection implements AsyncDisposable {
     await this.#conn.drain().catch(() => this.#conn.close());
   }
 }
-
