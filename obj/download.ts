@@ -8,7 +8,7 @@
 import { deferred } from "../src/encoding.ts";
 import type { ConsumerMessages, JsApi, JsMsg } from "../jetstream/mod.ts";
 import { OrderedConsumer } from "../jetstream/mod.ts";
-import { Sha256 } from "../wasm/sha256.ts";
+import { createSha256 } from "./hash.ts";
 import { formatDigest } from "./codec.ts";
 import { DigestMismatchError, ObjectSizeMismatchError } from "./errors.ts";
 import type { ObjectInfo, ObjectResult } from "./types.ts";
@@ -26,7 +26,7 @@ const HOLD_BYTES = 4 * 1024 * 1024;
  * ```
  */
 export function download(api: JsApi, stream: string, chunkSubject: string, info: ObjectInfo): ObjectResult {
-  const hash = new Sha256();
+  const hash = createSha256();
   const { promise: error, resolve: settle } = deferred<Error | null>();
   let size = 0;
   let chunks = 0;

@@ -50,3 +50,4 @@ export type {
   ServerObjectInfo,
 } from "./types.ts";
 export { Sha256 } from "../wasm/sha256.ts";
+export { createSha256, type IncrementalHash, type Sha256Implementation, sha256Implementation } from "./hash.ts";

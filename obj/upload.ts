@@ -5,7 +5,7 @@
  * @module
  */
 import type { JetStreamClient, PubAck } from "../jetstream/mod.ts";
-import { Sha256 } from "../wasm/sha256.ts";
+import { createSha256 } from "./hash.ts";
 import { formatDigest } from "./codec.ts";
 
 /** What an upload produced. */
@@ -41,7 +41,7 @@ class ChunkPublisher {
   readonly #timeout: number | undefined;
   readonly #window: number;
   readonly #inflight: Promise<PubAck>[] = [];
-  readonly #hash = new Sha256();
+  readonly #hash = createSha256();
   size = 0;
   chunks = 0;
 

@@ -1,9 +1,10 @@
 // Browser test page (bundled by scripts/browser_test.sh with esbuild from a scratch project that
 // installed the npm tarball): connects over WebSocket to the nats-server named by ?ws=, exchanges
-// messages, and POSTs the outcome to /result on the page's own server. The package is imported
+// messages, stores an object, and POSTs the outcome to /result on the page's own server. The package is imported
 // dynamically so that `deno check tests/` does not try to resolve "natsw" (an npm install).
 const { connect, headers, NoRespondersError } = await import("natsw");
 const { jetstream, jetstreamManager } = await import("natsw/jetstream");
+const { Objm, sha256Implementation } = await import("natsw/obj");
 
 function check(cond, what) {
   if (!cond) throw new Error(`check failed: ${what}`);
@@ -59,6 +60,18 @@ async function run() {
       "stored message",
     );
     done.push("jetstream");
+
+    // Browsers have no incremental native SHA-256: the object store uses the WebAssembly one.
+    check(sha256Implementation() === "wasm", `hash ${sha256Implementation()}`);
+    const os = await new Objm(nc).create("web");
+    const blob = new Uint8Array(300_000).map((_, i) => (i * 7) % 251);
+    const info = await os.putBlob({ name: "blob" }, blob);
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", blob));
+    const b64 = btoa(String.fromCharCode(...digest)).replaceAll("+", "-").replaceAll("/", "_");
+    check(info.digest === `SHA-256=${b64}`, `digest ${info.digest} vs ${b64}`);
+    const back = await os.getBlob("blob");
+    check(back?.length === blob.length && back.every((b, i) => b === blob[i]), "object bytes");
+    done.push("objectstore");
   } finally {
     await nc.close();
   }

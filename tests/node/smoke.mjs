@@ -3,6 +3,7 @@
 // Each test starts its own real nats-server (NATS_SERVER_BIN); CERTS_DIR holds openssl-made
 // ca.pem, server.pem/key and client.pem/key.
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect as tcpConnect, createServer } from "node:net";
@@ -309,6 +310,10 @@ test(
       const data = new Uint8Array(300_000).map((_, i) => i % 251);
       const info = await store.putBlob({ name: "blob" }, data);
       assert.equal(info.size, data.length);
+      // Node 20.16+ hands out node:crypto through process.getBuiltinModule: the native hash is used
+      assert.equal(obj.sha256Implementation(), "native");
+      const expected = createHash("sha256").update(data).digest("base64url");
+      assert.equal(info.digest, `SHA-256=${expected}=`);
       assert.deepEqual(await store.getBlob("blob"), data);
       await nc.close();
     });
