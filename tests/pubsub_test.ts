@@ -152,3 +152,26 @@ Deno.test("pubsub - large messages split across reads arrive intact", async () =
   got.forEach((m, i) => assert.deepEqual(m.data, payloads[i], `payload of ${sizes[i]} bytes`));
   await nc.close();
 });
+
+Deno.test("pubsub - bursts of large messages reuse write buffers without mixing up payloads", async () => {
+  await using srv = await NatsServer.start({ config: "max_payload: 2MB" });
+  const nc = await connect({ servers: srv.url });
+  const sub = nc.subscribe("bulk");
+  // sizes above the 128 KiB write chunk, shrinking and growing, so buffers written by one burst
+  // are refilled by the next with frames of other sizes
+  const sizes = [131_073, 600_000, 140_000, 1_500_000, 200_000, 131_100, 900_000, 135_000];
+  const payloads: Uint8Array[] = [];
+  for (let round = 0; round < 6; round++) {
+    for (const n of sizes) {
+      const b = new Uint8Array(n);
+      const seed = payloads.length;
+      for (let i = 0; i < n; i++) b[i] = (i * 13 + seed * 7) & 0xff;
+      payloads.push(b);
+      nc.publish("bulk", b);
+    }
+    await nc.flush(); // the burst is written; its buffers go back to the pool
+  }
+  const got = await take(sub, payloads.length, 20_000);
+  got.forEach((m, i) => assert.deepEqual(m.data, payloads[i], `message ${i} (${payloads[i].length} bytes)`));
+  await nc.close();
+});

@@ -5,6 +5,10 @@
 
 const CHUNK = 128 * 1024;
 const POOL = 8;
+/** The most bytes of buffers kept for frames larger than a chunk. */
+const LARGE_POOL_BYTES = 8 * 1024 * 1024;
+/** Buffers for large frames are sized in steps of this, so that similar frames share them. */
+const LARGE_STEP = 64 * 1024;
 const SP = 0x20;
 const CR = 0x0d;
 const LF = 0x0a;
@@ -15,6 +19,10 @@ export class Outbound {
   #cur: Uint8Array = new Uint8Array(CHUNK);
   #pos = 0;
   #pool: Uint8Array[] = [];
+  /** Written buffers larger than a chunk, for the next large frame (a fresh one per frame would
+   * leave garbage for the collector at the rate of the payloads: tens of MiB of RSS). */
+  #largePool: ArrayBuffer[] = [];
+  #largePoolBytes = 0;
   #pending = 0;
 
   /** Bytes buffered and not yet taken by the writer. */
@@ -25,8 +33,22 @@ export class Outbound {
   #room(n: number): void {
     if (this.#cur.length - this.#pos >= n) return;
     if (this.#pos > 0) this.#ready.push(this.#cur.subarray(0, this.#pos));
-    this.#cur = n > CHUNK ? new Uint8Array(n) : this.#pool.pop() ?? new Uint8Array(CHUNK);
+    this.#cur = n > CHUNK ? this.#large(n) : this.#pool.pop() ?? new Uint8Array(CHUNK);
     this.#pos = 0;
+  }
+
+  /** A buffer of at least `n` bytes, from the large pool when one fits. */
+  #large(n: number): Uint8Array {
+    const pool = this.#largePool;
+    for (let i = 0; i < pool.length; i++) {
+      if (pool[i].byteLength >= n) {
+        const buf = pool[i];
+        pool.splice(i, 1);
+        this.#largePoolBytes -= buf.byteLength;
+        return new Uint8Array(buf);
+      }
+    }
+    return new Uint8Array(Math.ceil(n / LARGE_STEP) * LARGE_STEP);
   }
 
   /** Bytes a publish frame takes: line + payload + CRLF. */
@@ -119,8 +141,12 @@ export class Outbound {
 
   /** Gives a written chunk back for reuse. */
   recycle(chunk: Uint8Array): void {
-    if (chunk.buffer.byteLength === CHUNK && this.#pool.length < POOL) {
-      this.#pool.push(new Uint8Array(chunk.buffer as ArrayBuffer));
+    const buf = chunk.buffer as ArrayBuffer;
+    if (buf.byteLength === CHUNK) {
+      if (this.#pool.length < POOL) this.#pool.push(new Uint8Array(buf));
+    } else if (buf.byteLength > CHUNK && this.#largePoolBytes + buf.byteLength <= LARGE_POOL_BYTES) {
+      this.#largePool.push(buf);
+      this.#largePoolBytes += buf.byteLength;
     }
   }
 
