@@ -12,6 +12,7 @@ import { type JetStreamManager, jetstreamManager } from "./manager.ts";
 import { OrderedConsumer, type OrderedConsumerOptions } from "./ordered.ts";
 import { type JetStreamPublishOptions, jsPublish } from "./publish.ts";
 import { PushConsumer } from "./push.ts";
+import { Streams } from "./stream.ts";
 import { validateName } from "./util.ts";
 
 /**
@@ -63,11 +64,14 @@ export class JetStreamClient {
   readonly api: JsApi;
   /** Consumer access. */
   readonly consumers: Consumers;
+  /** Stream objects. */
+  readonly streams: Streams;
 
   /** Creates the client over `api`. */
   constructor(api: JsApi) {
     this.api = api;
     this.consumers = new Consumers(api);
+    this.streams = new Streams(api);
   }
 
   /** The connection. */

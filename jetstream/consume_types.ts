@@ -70,7 +70,7 @@ export interface ConsumeOptions extends PullPriorityOptions {
  * ```
  */
 export type ConsumerNotification =
-  /** No traffic for 2 heartbeat intervals; the client pulls again. */
+  /** No traffic for 2 heartbeat intervals; `consume()` pulls again, `fetch()` ends with `HeartbeatsMissedError`. */
   | { type: "heartbeats_missed"; count: number }
   /** A pull found nobody to answer (JetStream or the consumer unavailable); retried with backoff. */
   | { type: "no_responders"; code: number }

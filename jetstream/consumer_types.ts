@@ -221,6 +221,20 @@ export interface ConsumerPauseResponse {
   pause_remaining?: Nanos;
 }
 
+/**
+ * Result of a consumer reset (2.14): the consumer's info after the reset and where it restarts.
+ *
+ * @example
+ * ```ts ignore
+ * const r = await jsm.consumers.reset("ORDERS", "worker", 100);
+ * console.log(r.reset_seq, r.num_pending);
+ * ```
+ */
+export interface ConsumerResetResponse extends ConsumerInfo {
+  /** The stream sequence the consumer restarts from: the next message delivered has this sequence or a later one. */
+  reset_seq: number;
+}
+
 /** A pull request (`CONSUMER.MSG.NEXT`), as sent on the wire. */
 export interface PullRequest {
   /** Messages wanted. */

@@ -1,12 +1,12 @@
 /**
  * Consumer management: create (with the 2.9+ named subjects and the 2.10+ action), update, info,
- * list, delete, pause/resume and unpin.
+ * list, delete, pause/resume, unpin and reset.
  *
  * @module
  */
 import { InvalidArgumentError } from "../src/core.ts";
 import type { JsApi } from "./api.ts";
-import type { ConsumerConfig, ConsumerInfo, ConsumerPauseResponse } from "./consumer_types.ts";
+import type { ConsumerConfig, ConsumerInfo, ConsumerPauseResponse, ConsumerResetResponse } from "./consumer_types.ts";
 import { Feature } from "./features.ts";
 import { Lister } from "./lister.ts";
 import { validateName } from "./util.ts";
@@ -151,5 +151,29 @@ export class ConsumerAPI {
     validateName("stream", stream);
     validateName("consumer", name);
     await this.#api.request(`CONSUMER.UNPIN.${stream}.${name}`, { group });
+  }
+
+  /**
+   * Resets a consumer's delivery state (2.14+, ADR-60) without recreating it: pending acks and
+   * redelivery state are dropped, the delivered sequence restarts at 1 and the next message has
+   * stream sequence `seq` or later. Without `seq` (or with 0) it restarts after the ack floor.
+   * A `seq` is allowed for `all`, `by_start_sequence` (not below `opt_start_seq`) and
+   * `by_start_time` consumers (else `JsApiCodes.ConsumerInvalidReset`). Running `consume()` or
+   * `fetch()` calls are not told: stop and restart them. Reads the consumer's info first, so a
+   * missing consumer fails at once with `JsApiCodes.ConsumerNotFound`.
+   */
+  async reset(stream: string, name: string, seq?: number): Promise<ConsumerResetResponse> {
+    this.#api.features.require(Feature.ConsumerReset);
+    validateName("stream", stream);
+    validateName("consumer", name);
+    if (seq !== undefined && (!Number.isInteger(seq) || seq < 0)) {
+      throw new InvalidArgumentError(`reset sequence must be a non-negative integer (got ${seq})`);
+    }
+    // The consumer's leader answers this subject itself, so nothing answers for a missing
+    // consumer (the request would time out): ask the API first to fail fast with its not-found error.
+    await this.info(stream, name);
+    const body = seq === undefined ? undefined : { seq };
+    const r = await this.#api.request<ConsumerResetResponse>(`CONSUMER.RESET.${stream}.${name}`, body);
+    return strip(r) as ConsumerResetResponse;
   }
 }

@@ -80,6 +80,8 @@ export const JsApiCodes = {
   AtomicPublishTooLargeBatch: 10199,
   /** Atomic batch contains a duplicate message id. */
   AtomicPublishContainsDuplicateMessage: 10201,
+  /** A consumer reset was refused (the sequence is not allowed for the consumer's deliver policy). */
+  ConsumerInvalidReset: 10204,
 } as const;
 /** One of the {@link JsApiCodes} values. */
 export type JsApiCode = typeof JsApiCodes[keyof typeof JsApiCodes];
@@ -215,5 +217,26 @@ export class NotJetStreamMessageError extends NatsError {
   constructor(reply: string, options?: ErrorOptions) {
     super(`not a jetstream message (reply '${reply}')`, options);
     this.reply = reply;
+  }
+}
+
+/**
+ * A `fetch()` with `idle_heartbeat` heard nothing from the server (no message, no heartbeat) for
+ * two heartbeat intervals: the pull request is lost (the server restarted, the consumer moved, the
+ * route went away), so the fetch ends with this error instead of waiting for `expires`.
+ *
+ * @example
+ * ```ts
+ * import { HeartbeatsMissedError } from "./errors.ts";
+ * console.log(new HeartbeatsMissedError(1000).intervalMs);
+ * ```
+ */
+export class HeartbeatsMissedError extends NatsError {
+  /** The heartbeat interval requested, in milliseconds. */
+  readonly intervalMs: number;
+  /** Creates the error. */
+  constructor(intervalMs: number, options?: ErrorOptions) {
+    super(`idle heartbeats missed (no traffic for 2 × ${intervalMs} ms)`, options);
+    this.intervalMs = intervalMs;
   }
 }

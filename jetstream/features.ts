@@ -44,6 +44,8 @@ export const Feature = {
   AtomicBatchEOB: { name: "atomic batch end-of-batch commit", version: "2.14.0" },
   /** Fast ingest batching. */
   FastBatch: { name: "fast-ingest batching", version: "2.14.0" },
+  /** Resetting a consumer to a new starting sequence (`CONSUMER.RESET`, ADR-60). */
+  ConsumerReset: { name: "consumer reset", version: "2.14.0" },
 } as const;
 /** One entry of {@link Feature}. */
 export type FeatureEntry = typeof Feature[keyof typeof Feature];

@@ -1,11 +1,13 @@
 /**
- * The JetStream manager: streams, consumers, direct gets and account info.
+ * The JetStream manager: streams, consumers, direct gets, account info and advisories.
  *
  * @module
  */
 import type { NatsConnection } from "../src/core.ts";
+import { Advisories } from "./advisories.ts";
 import { type JetStreamOptions, JsApi } from "./api.ts";
 import type { JetStreamAccountStats } from "./api_types.ts";
+import { jetstream, type JetStreamClient } from "./client.ts";
 import { ConsumerAPI } from "./consumers_api.ts";
 import { DirectStreamAPI } from "./direct.ts";
 import { StreamAPI } from "./streams.ts";
@@ -48,6 +50,19 @@ export class JetStreamManager {
   /** The options this manager was created with. */
   getOptions(): JetStreamOptions {
     return { ...this.api.opts };
+  }
+
+  /** A client with the same options. */
+  jetstream(): JetStreamClient {
+    return jetstream(this.api.nc, this.api.opts);
+  }
+
+  /**
+   * Subscribes to the account's JetStream advisories (and the sampled ack metric) now; see
+   * {@link Advisories}. The event subjects are fixed (`$JS.EVENT.…`), whatever the API prefix.
+   */
+  advisories(): Advisories {
+    return new Advisories(this.api.nc);
   }
 }
 

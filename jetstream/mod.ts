@@ -27,6 +27,8 @@
  */
 export { Consumers, jetstream, JetStreamClient } from "./client.ts";
 export { JetStreamManager, jetstreamManager } from "./manager.ts";
+export { Advisories, type Advisory, AdvisoryKind } from "./advisories.ts";
+export { Stream, Streams } from "./stream.ts";
 export { type ApiCallOptions, apiPrefix, type JetStreamOptions, JsApi } from "./api.ts";
 export type {
   AccountLimits,
@@ -39,6 +41,7 @@ export type {
 export {
   type ApiError,
   FeatureNotSupportedError,
+  HeartbeatsMissedError,
   JetStreamApiError,
   JetStreamNotEnabledError,
   JetStreamStatusError,
@@ -89,6 +92,7 @@ export {
   type ConsumerConfig,
   type ConsumerInfo,
   type ConsumerPauseResponse,
+  type ConsumerResetResponse,
   DeliverPolicy,
   PriorityPolicy,
   type PullRequest,
@@ -107,6 +111,7 @@ export {
   RetentionPolicy,
   StorageType,
   StoreCompression,
+  type StreamAlternate,
   type StreamConfig,
   type StreamConsumerLimits,
   type StreamInfo,

@@ -12,7 +12,7 @@ import type { JsApi } from "./api.ts";
 import { AsyncQueue, Broadcaster } from "../src/queue.ts";
 import type { ConsumerMessages, ConsumerNotification } from "./consume_types.ts";
 import type { PullRequest } from "./consumer_types.ts";
-import { JetStreamApiError, JetStreamStatusError, JsApiCodes } from "./errors.ts";
+import { HeartbeatsMissedError, JetStreamApiError, JetStreamStatusError, JsApiCodes } from "./errors.ts";
 import { type JsMsg, JsMsgImpl } from "./jsmsg.ts";
 import { PullMonitor } from "./pull_monitor.ts";
 import { msgSize, type ResolvedPullOptions } from "./pull_options.ts";
@@ -82,6 +82,8 @@ export class PullMessages implements ConsumerMessages {
     this.#pull();
     if (this.#o.fetch) {
       this.#fetchTimer = setTimeout(() => this.stop(), this.#o.expires + Math.max(1000, this.#o.hb));
+      // with heartbeats, a fetch whose request the server lost ends early with an error
+      if (this.#o.hb > 0) this.#monitor.start();
     } else this.#monitor.start();
   }
 
@@ -249,6 +251,7 @@ export class PullMessages implements ConsumerMessages {
 
   #missed(count: number): void {
     this.#notes.emit({ type: "heartbeats_missed", count });
+    if (this.#o.fetch) return this.stop(new HeartbeatsMissedError(this.#o.hb));
     this.#pendingMsgs = this.#pendingBytes = 0;
     if (this.#hooks.reset) return void this.#reset();
     if (this.#o.abortOnMissing) void this.#checkExists();
@@ -257,6 +260,8 @@ export class PullMessages implements ConsumerMessages {
 
   #reconnected(): void {
     this.#notes.emit({ type: "reset" });
+    // a fetch's one request stays open: if the server lost it, the heartbeats stop and say so
+    if (this.#o.fetch) return;
     this.#pendingMsgs = this.#pendingBytes = 0;
     if (this.#hooks.reset) return void this.#reset();
     this.#pull();

@@ -316,10 +316,28 @@ export interface StreamInfo {
   mirror?: StreamSourceInfo;
   /** Source states. */
   sources?: StreamSourceInfo[];
-  /** Mirrors ordered by distance. */
-  alternates?: { name: string; domain?: string; cluster: string }[];
+  /** In a cluster (2.9+): this stream and its mirrors, nearest to the requester first. */
+  alternates?: StreamAlternate[];
   /** Server time of the answer. */
   ts?: string;
+}
+
+/**
+ * A stream that can serve reads for another one: the stream itself or one of its mirrors.
+ *
+ * @example
+ * ```ts ignore
+ * const s = await jsm.streams.get("ORDERS");
+ * for (const a of await s.alternates()) console.log(a.name, a.cluster);
+ * ```
+ */
+export interface StreamAlternate {
+  /** The stream's name. */
+  name: string;
+  /** The cluster holding it. */
+  cluster: string;
+  /** The JetStream domain holding it (absent when there is none). */
+  domain?: string;
 }
 
 /** Options of `streams.info()`. */

@@ -1,5 +1,5 @@
 /**
- * Stream management: create, update, info, list, purge, delete, message get/delete.
+ * Stream management: create, update, info, list, purge, delete, message get/delete, stream objects.
  *
  * @module
  */
@@ -9,6 +9,7 @@ import { JetStreamApiError, JsApiCodes } from "./errors.ts";
 import { Feature } from "./features.ts";
 import { Lister } from "./lister.ts";
 import { type ApiStoredMessage, storedFromApi, type StoredMsg } from "./stored_msg.ts";
+import { Stream } from "./stream.ts";
 import type { PurgeOpts, PurgeResponse, StreamConfig, StreamInfo, StreamInfoRequestOptions } from "./stream_types.ts";
 import { validateName } from "./util.ts";
 
@@ -105,6 +106,11 @@ export class StreamAPI {
     delete si.total, delete si.offset, delete si.limit;
     delete (si as { type?: string }).type;
     return si;
+  }
+
+  /** The named stream as an object; rejects with the stream-not-found `JetStreamApiError` when it does not exist. */
+  get(name: string): Promise<Stream> {
+    return Stream.get(this.#api, name);
   }
 
   /** Deletes a stream; true on success. */

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { connect, type NatsConnection } from "../mod.ts";
 import {
   type ConsumerNotification,
+  HeartbeatsMissedError,
   jetstream,
   jetstreamManager,
   JetStreamStatusError,
@@ -249,4 +250,41 @@ Deno.test("jetstream consume - messages carry the stream subject, not the pull i
   const got = await Array.fromAsync(await c.fetch({ max_messages: 3, expires: 1000 }));
   assert.deepEqual(got.map((m) => m.subject), ["s.0", "s.1", "s.2"]);
   got.forEach((m) => m.ack());
+});
+
+Deno.test("jetstream consume - fetch with idle_heartbeat ends with HeartbeatsMissedError when the server goes silent", async () => {
+  await using srv = await NatsServer.start({ jetstream: true });
+  await using nc = await connect({ servers: srv.url });
+  const { js } = await setup(nc, 1);
+  const c = await js.consumers.get("S", "c");
+  // a healthy server: heartbeats keep the fetch alive until it expires, without an error
+  const healthy = await c.fetch({ max_messages: 5, expires: 1500, idle_heartbeat: 250 });
+  const notes: string[] = [];
+  (async () => {
+    for await (const s of healthy.status()) notes.push(s.type);
+  })();
+  assert.deepEqual((await Array.fromAsync(healthy)).map((m) => m.string()), ["m1"]);
+  assert.equal(await healthy.closed(), undefined);
+  const idle = await c.fetch({ max_messages: 5, expires: 1500, idle_heartbeat: 250 });
+  (async () => {
+    for await (const s of idle.status()) notes.push(s.type);
+  })();
+  assert.equal((await Array.fromAsync(idle)).length, 0);
+  assert.equal(await idle.closed(), undefined);
+  assert.ok(notes.includes("heartbeat"), notes.join(","));
+  // a silent server: the fetch fails after about two intervals instead of waiting 20 s
+  const t0 = performance.now();
+  const silent = await c.fetch({ max_messages: 5, expires: 20_000, idle_heartbeat: 300 });
+  srv.signal("SIGSTOP");
+  try {
+    await assert.rejects(
+      Array.fromAsync(silent),
+      (err) => err instanceof HeartbeatsMissedError && err.intervalMs === 300,
+    );
+    const elapsed = performance.now() - t0;
+    assert.ok(elapsed < 3000, `ended after ${elapsed} ms`);
+    assert.ok((await silent.closed()) instanceof HeartbeatsMissedError);
+  } finally {
+    srv.signal("SIGCONT");
+  }
 });
