@@ -92,6 +92,24 @@ const KINDS: Record<string, AdvisoryKind> = {
 };
 
 /** The kind of the event published on `subject`, or undefined for events without a kind. */
+/**
+ * Most advisories an {@link Advisories} holds unread by default (`maxPending`); newer ones are
+ * dropped (and counted) until the reader catches up.
+ *
+ * @example
+ * ```ts
+ * import { ADVISORIES_MAX_PENDING } from "./advisories.ts";
+ * console.log(ADVISORIES_MAX_PENDING); // 10000
+ * ```
+ */
+export const ADVISORIES_MAX_PENDING = 10_000;
+
+/** Options of `jsm.advisories()`. */
+export interface AdvisoriesOptions {
+  /** Most advisories held unread (default {@link ADVISORIES_MAX_PENDING}); more are dropped and counted. */
+  maxPending?: number;
+}
+
 function kindOf(subject: string): AdvisoryKind | undefined {
   if (subject.startsWith(ADVISORY_PREFIX)) {
     const key = subject.slice(ADVISORY_PREFIX.length).split(".", 2).join(".");
@@ -103,7 +121,9 @@ function kindOf(subject: string): AdvisoryKind | undefined {
 /**
  * The advisories of the account, from the moment `jsm.advisories()` was called. Iterate it once
  * with `for await`; leaving the loop (`break`, which also drops what is buffered), `stop()` or
- * `await using` unsubscribes. Events are buffered until read, so keep reading or stop it. Events
+ * `await using` unsubscribes. Events wait until read, at most `maxPending` of them (default
+ * {@link ADVISORIES_MAX_PENDING}):
+ * past that, new ones are dropped and counted in {@link Advisories.dropped}. Events
  * without a kind (e.g. pins, naks, batch or server events) and events that are not JSON are
  * skipped. If the connection closes, the iteration ends (with the subscription's error, e.g. a
  * permission violation on `$JS.EVENT.ADVISORY.>`, if there is one; a denied subscription to the
@@ -120,9 +140,12 @@ function kindOf(subject: string): AdvisoryKind | undefined {
 export class Advisories implements AsyncIterable<Advisory>, AsyncDisposable {
   readonly #queue = new AsyncQueue<Advisory>();
   readonly #subs: Subscription[];
+  readonly #maxPending: number;
+  #dropped = 0;
 
   /** Subscribes on `nc` (use `jsm.advisories()`). */
-  constructor(nc: NatsConnection) {
+  constructor(nc: NatsConnection, opts: AdvisoriesOptions = {}) {
+    this.#maxPending = Math.max(1, opts.maxPending ?? ADVISORIES_MAX_PENDING);
     const callback = (_err: NatsError | null, m: Msg) => this.#onMsg(m);
     this.#subs = [ADVISORY_PREFIX, ACK_METRIC_PREFIX].map((p) => nc.subscribe(`${p}>`, { callback }));
     // The advisories decide: losing only the ack metric (e.g. no permission for it) is not fatal.
@@ -142,7 +165,13 @@ export class Advisories implements AsyncIterable<Advisory>, AsyncDisposable {
     } catch {
       return;
     }
-    this.#queue.push({ kind, data });
+    if (this.#queue.length >= this.#maxPending) this.#dropped++;
+    else this.#queue.push({ kind, data });
+  }
+
+  /** Advisories dropped because `maxPending` were waiting to be read. */
+  get dropped(): number {
+    return this.#dropped;
   }
 
   #end(err?: NatsError): void {

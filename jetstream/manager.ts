@@ -4,7 +4,7 @@
  * @module
  */
 import type { NatsConnection } from "../src/core.ts";
-import { Advisories } from "./advisories.ts";
+import { Advisories, type AdvisoriesOptions } from "./advisories.ts";
 import { type JetStreamOptions, JsApi } from "./api.ts";
 import type { JetStreamAccountStats } from "./api_types.ts";
 import { jetstream, type JetStreamClient } from "./client.ts";
@@ -61,8 +61,8 @@ export class JetStreamManager {
    * Subscribes to the account's JetStream advisories (and the sampled ack metric) now; see
    * {@link Advisories}. The event subjects are fixed (`$JS.EVENT.…`), whatever the API prefix.
    */
-  advisories(): Advisories {
-    return new Advisories(this.api.nc);
+  advisories(opts?: AdvisoriesOptions): Advisories {
+    return new Advisories(this.api.nc, opts);
   }
 }
 

@@ -27,7 +27,13 @@
  */
 export { Consumers, jetstream, JetStreamClient } from "./client.ts";
 export { JetStreamManager, jetstreamManager } from "./manager.ts";
-export { Advisories, type Advisory, AdvisoryKind } from "./advisories.ts";
+export {
+  Advisories,
+  ADVISORIES_MAX_PENDING,
+  type AdvisoriesOptions,
+  type Advisory,
+  AdvisoryKind,
+} from "./advisories.ts";
 export { Stream, Streams } from "./stream.ts";
 export { type ApiCallOptions, apiPrefix, type JetStreamOptions, JsApi } from "./api.ts";
 export type {

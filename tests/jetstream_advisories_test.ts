@@ -153,3 +153,21 @@ Deno.test("jetstream advisories - stop() and await using end the iteration and u
 Deno.test("jetstream advisories - the kinds match the official client", () => {
   assert.deepEqual({ ...AdvisoryKind }, { ...OfficialAdvisoryKind });
 });
+
+Deno.test("jetstream advisories - unread advisories are bounded by maxPending; the rest are counted", async () => {
+  await using srv = await NatsServer.start({ jetstream: true });
+  await using nc = await connect({ servers: srv.url });
+  const jsm = await jetstreamManager(nc);
+  await using advisories = jsm.advisories({ maxPending: 5 });
+  await nc.flush();
+  // each API call is audited: 12 of them with nobody reading
+  for (let i = 0; i < 12; i++) await jsm.streams.add({ name: `B${i}`, subjects: [`b${i}.>`] });
+  // an audit and an action per add: all but 5 of them are dropped (the server sends them a little later)
+  await waitFor(() => advisories.dropped >= 12 * 2 - 5, "advisories dropped");
+  const kept: Advisory[] = [];
+  advisories.stop();
+  for await (const a of advisories) kept.push(a);
+  assert.equal(kept.length, 5);
+  // the oldest were kept
+  assert.ok(kept.every((a) => (a.data as { stream?: string }).stream !== "B11"));
+});
