@@ -134,6 +134,22 @@ Deno.test("auth - authenticators run on every connect and may change credentials
   await nc.close();
 });
 
+Deno.test("auth - the same authorization error twice while reconnecting closes the connection", async () => {
+  await using srv = await NatsServer.start({ config: 'authorization { token: "first" }' });
+  const nc = await connect({ servers: srv.url, token: "first", reconnectTimeWait: 50, reconnectJitter: 0 });
+  const events: string[] = [];
+  const watching = (async () => {
+    for await (const s of nc.status() as AsyncIterable<Status>) events.push(s.type);
+  })();
+  await Deno.writeTextFile(srv.configFile, (await Deno.readTextFile(srv.configFile)).replace('"first"', '"second"'));
+  await srv.restart();
+  const closedWith = await nc.closed();
+  await watching;
+  assert.ok(closedWith instanceof AuthorizationError, String(closedWith));
+  assert.equal(events.at(-1), "close");
+  assert.equal(events.filter((e) => e === "reconnecting").length, 2);
+});
+
 Deno.test("auth - operator mode: user JWT with seed, creds text, bearer JWT", async () => {
   const op = new TestOperator();
   await using srv = await operatorServer(op);

@@ -205,3 +205,15 @@ Deno.test("reconnect - a custom delay handler paces attempts; requests may survi
   assert.ok(events.some((e) => e.type === "reconnect"));
   await nc.close();
 });
+
+Deno.test("reconnect - gives up after maxReconnectAttempts and closes with the last error", async () => {
+  const srv = await NatsServer.start();
+  const nc = await connect({ servers: srv.url, reconnectTimeWait: 50, reconnectJitter: 0, maxReconnectAttempts: 2 });
+  const events = watch(nc);
+  await srv.stop();
+  await waitFor(() => nc.isClosed() && events.some((e) => e.type === "close"), "close after giving up");
+  const err = await nc.closed();
+  assert.ok(err instanceof ConnectionError);
+  assert.equal(events.filter((e) => e.type === "reconnecting").length, 2);
+  assert.deepEqual(events.at(-1), { type: "close", error: err });
+});

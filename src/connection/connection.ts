@@ -1,12 +1,16 @@
 /**
- * The one owner of a socket: read loop, write loop, handshake, keepalive, subscriptions and
- * reconnect. Everything above it (the public client, JetStream, …) goes through this class.
+ * The one owner of a socket: the read loop and frame dispatch, the handshake, publish and flush,
+ * loss and close. It composes the parts that each do one job: the write side ({@link Writer}), the
+ * server pool ({@link ServerPool}), the subscription table ({@link SubscriptionTable}), keepalive
+ * ({@link Keepalive}) and the connect/reconnect policy ({@link Reconnector}). Everything above it
+ * (the public client, JetStream, …) goes through this class.
+ *
+ * @module
  */
 import { FrameReader } from "../protocol/reader.ts";
 import { Writer } from "./writer.ts";
 import { type FrameHandler, walkFrames } from "../protocol/frame_walk.ts";
 import {
-  AuthorizationError,
   ClosedConnectionError,
   ConnectionError,
   DrainingConnectionError,
@@ -18,17 +22,18 @@ import {
   PermissionViolationError,
   ProtocolError,
   TimeoutError,
-  UserAuthenticationExpiredError,
 } from "../errors.ts";
 import { type Deferred, deferred, utf8Encoder } from "../encoding.ts";
 import type { MsgImpl, Responder } from "../msg.ts";
-import { type SubscriptionHost, SubscriptionImpl, type SubscriptionOptions } from "../subscription.ts";
+import type { SubscriptionImpl, SubscriptionOptions } from "../subscription.ts";
 import { StatusHub } from "../status.ts";
-import type { Auth, ResolvedOptions } from "../options.ts";
-import type { Dialer, DialTarget, Transport } from "../transport/transport.ts";
-import { connectLine, type ServerInfo } from "./info.ts";
-import { type ServerEntry, ServerPool } from "./servers.ts";
-import { checkQueue, checkSubscribeSubject } from "../validate.ts";
+import type { ResolvedOptions } from "../options.ts";
+import type { Dialer, Transport } from "../transport/transport.ts";
+import { parseInfo, type ServerInfo, writeConnect } from "./info.ts";
+import { dialTarget, type ServerEntry, ServerPool } from "./servers.ts";
+import { Keepalive } from "./keepalive.ts";
+import { Reconnector } from "./reconnect.ts";
+import { SubscriptionTable } from "./subscription_table.ts";
 
 const PONG = utf8Encoder.encode("PONG\r\n");
 
@@ -47,7 +52,7 @@ export interface Stats {
 }
 
 /** The protocol engine behind a `NatsConnection`. */
-export class Connection implements SubscriptionHost, FrameHandler<SubscriptionImpl> {
+export class Connection implements FrameHandler<SubscriptionImpl> {
   readonly options: ResolvedOptions;
   readonly statusHub: StatusHub = new StatusHub();
   readonly stats: Stats = { inBytes: 0, outBytes: 0, inMsgs: 0, outMsgs: 0, reconnects: 0 };
@@ -64,86 +69,62 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
   readonly #dial: Dialer;
   readonly #pool: ServerPool;
   readonly #reader: FrameReader = new FrameReader();
-  readonly #subs: Map<number, SubscriptionImpl> = new Map();
   readonly #writer: Writer;
-  #nextSid = 1;
+  readonly #table: SubscriptionTable;
+  /** The table's map, read directly by the read path. */
+  readonly #subs: Map<number, SubscriptionImpl>;
+  readonly #keepalive: Keepalive;
+  readonly #reconnect: Reconnector;
   #transport: Transport | undefined;
   #connected = false;
   #handshake: Deferred<void> | undefined;
   #upgrade: Promise<Transport> | undefined;
   #awaitingInfo = false;
   #readLoops: Set<Promise<void>> = new Set();
-  #pingsOut = 0;
-  #pingTimer: ReturnType<typeof setInterval> | undefined;
   #drainingSubs = false;
   #drainingPubs = false;
   #closing = false;
   #closed: Deferred<void | Error> = deferred();
   #lastError: NatsError | undefined;
-  #sleep: { timer: ReturnType<typeof setTimeout>; done: () => void } | undefined;
-  #reconnecting: Promise<void> | undefined;
-  #lastAuthError: string | undefined;
 
   constructor(options: ResolvedOptions, dial: Dialer) {
     this.options = options;
     this.#dial = dial;
     this.#pool = new ServerPool(options.servers, !options.noRandomize);
     this.#writer = new Writer(options.maxOutboundBytes, this.stats, (t, err) => this.#lost(t, err));
+    this.#table = new SubscriptionTable(options, this.#writer, this.statusHub, {
+      connected: () => this.#connected,
+      flush: () => this.flush(),
+    });
+    this.#subs = this.#table.bySid;
+    this.#keepalive = new Keepalive(options, this.#writer, this.statusHub, {
+      connected: () => this.#connected,
+      dropSocket: () => this.#transport?.close(),
+    });
+    this.#reconnect = new Reconnector(options, this.#pool, this.statusHub, this.stats, {
+      connect: (server) => this.#connectTo(server),
+      lastError: () => this.#lastError,
+      setLastError: (err) => this.#lastError = err,
+      close: (err) => this.close(err),
+    });
   }
 
   // ---------------------------------------------------------------- connect
 
   /** Connects to the first server of the pool that accepts (retrying when `waitOnFirstConnect`). */
-  async start(): Promise<void> {
-    let lastErr: Error | undefined;
-    const tried = new Set<ServerEntry>();
-    while (!this.#closing) {
-      const server = this.#pool.next();
-      if (!server) break;
-      if (!this.options.waitOnFirstConnect && tried.has(server)) break;
-      if (this.options.waitOnFirstConnect && tried.has(server)) {
-        await this.#wait(this.#delayFor(server));
-        if (this.#closing) break;
-      }
-      tried.add(server);
-      try {
-        await this.#connectTo(server);
-        return;
-      } catch (err) {
-        lastErr = err as Error;
-        server.reconnects++;
-        if (err instanceof AuthorizationError && !this.options.waitOnFirstConnect) break;
-        if (this.options.waitOnFirstConnect && this.#exhausted(server)) this.#pool.remove(server);
-      }
-    }
-    const err = lastErr instanceof NatsError
-      ? lastErr
-      : new ConnectionError(lastErr ? lastErr.message : "no server could be reached", { cause: lastErr });
-    await this.close(err);
-    throw err;
+  start(): Promise<void> {
+    return this.#reconnect.connectFirst();
   }
 
-  #target(server: ServerEntry): DialTarget {
-    const tlsWanted = server.scheme === "tls" || server.scheme === "wss" || this.options.tls !== undefined;
-    return {
-      hostname: server.hostname,
-      port: server.port,
-      scheme: server.scheme,
-      path: server.path,
-      tls: tlsWanted ? (this.options.tls ?? {}) : undefined,
-      tlsFirst: this.options.tls?.handshakeFirst === true,
-    };
-  }
-
+  /** Dials `server` and runs the handshake (the reconnect policy picks the server). */
   async #connectTo(server: ServerEntry): Promise<void> {
-    server.lastAttempt = Date.now();
     const timeout = this.options.timeout;
     const hs = deferred<void>();
     const timer = setTimeout(() => hs.reject(new TimeoutError("connect", timeout)), timeout);
     this.#handshake = hs;
     this.#awaitingInfo = true;
     this.#reader.reset();
-    const dialing = this.#dial(this.#target(server));
+    const dialing = this.#dial(dialTarget(server, this.options.tls));
     let t: Transport | undefined;
     try {
       t = await Promise.race([dialing, hs.promise.then(() => undefined)]);
@@ -173,39 +154,18 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
   #handshakeDone(server: ServerEntry): void {
     const hs = this.#handshake!;
     this.#handshake = undefined;
-    server.didConnect = true;
-    server.reconnects = 0;
-    this.#lastAuthError = undefined;
+    this.#reconnect.connected(server);
     this.#connected = true;
-    this.#resendState(this.#transport!);
-    this.#startPings();
+    // resubscribe, then write what was buffered and the PINGs requested
+    const lines = this.#table.resendLines();
+    this.#writer.attach(this.#transport!, lines ? utf8Encoder.encode(lines) : undefined);
+    this.#keepalive.start();
     hs.resolve();
-  }
-
-  /** After the first PONG: resubscribe, then write what was buffered and the PINGs requested. */
-  #resendState(t: Transport): void {
-    let lines = "";
-    for (const sub of this.#subs.values()) {
-      lines += this.#subLine(sub);
-      if (sub.max !== undefined) lines += `UNSUB ${sub.sid} ${Math.max(sub.max - sub.received, 0)}\r\n`;
-    }
-    this.#writer.attach(t, lines ? utf8Encoder.encode(lines) : undefined);
-  }
-
-  async #sendConnect(t: Transport, server: ServerEntry): Promise<void> {
-    const info = this.info!;
-    let auth: Auth = {};
-    const auths = this.options.authenticator;
-    if (auths) {
-      for (const a of Array.isArray(auths) ? auths : [auths]) auth = { ...auth, ...(await a(info.nonce)) };
-    }
-    const line = connectLine(this.options, info, server, auth, t.encrypted);
-    await t.write(utf8Encoder.encode(line + "PING\r\n"));
   }
 
   #onFirstInfo(t: Transport, server: ServerEntry): void {
     const info = this.info!;
-    const target = this.#target(server);
+    const target = dialTarget(server, this.options.tls);
     const wantTls = target.tls !== undefined;
     if (!t.encrypted && (info.tls_required || wantTls)) {
       if (!info.tls_required && !info.tls_available) {
@@ -218,13 +178,13 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
           throw new ConnectionError("connection replaced during the TLS upgrade");
         }
         this.#transport = tls;
-        await this.#sendConnect(tls, server);
+        await writeConnect(tls, this.options, this.info!, server);
         return tls;
       });
       this.#upgrade = upgrading;
       return;
     }
-    this.#sendConnect(t, server).catch((err) => this.#handshake?.reject(err));
+    writeConnect(t, this.options, info, server).catch((err) => this.#handshake?.reject(err));
   }
 
   // ---------------------------------------------------------------- read side
@@ -290,7 +250,7 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
 
   /** Completes the handshake or a flush. */
   pongFrame(): void {
-    this.#pingsOut = 0;
+    this.#keepalive.pong();
     if (this.#handshake && !this.#connected) this.#handshakeDone(this.#walkingServer);
     else this.#writer.pong();
   }
@@ -306,12 +266,7 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
   }
 
   #onInfo(t: Transport, server: ServerEntry, text: string): void {
-    let info: ServerInfo;
-    try {
-      info = JSON.parse(text) as ServerInfo;
-    } catch (err) {
-      throw new ProtocolError("INFO is not valid JSON", { cause: err });
-    }
+    const info = parseInfo(text);
     const first = this.#awaitingInfo;
     this.info = first ? info : { ...this.info, ...info };
     this.#reader.maxPayload = this.info.max_payload ?? this.#reader.maxPayload;
@@ -337,16 +292,8 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
     }
     this.statusHub.emit({ type: "error", error: err });
     if (err instanceof PermissionViolationError) {
-      if (err.operation === "subscription") {
-        for (const sub of this.#subs.values()) {
-          if (sub.subject === err.subject && (sub.queue ?? undefined) === (err.queue ?? undefined)) {
-            this.#subs.delete(sub.sid);
-            sub.close(err);
-          }
-        }
-      } else {
-        this.onPublishDenied?.(err);
-      }
+      if (err.operation === "subscription") this.#table.deny(err);
+      else this.onPublishDenied?.(err);
       return;
     }
     if (!isRecoverableServerError(err)) this.#lastError = err;
@@ -358,11 +305,6 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
   writable(): Promise<void> {
     if (this.#closing) return Promise.reject(new ClosedConnectionError());
     return this.#writer.writable();
-  }
-
-  /** Bytes waiting in the outbound buffer. */
-  get outboundPending(): number {
-    return this.#writer.pending;
   }
 
   /** Publishes pre-encoded parts (subject and reply already validated). */
@@ -399,94 +341,11 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
 
   // ---------------------------------------------------------------- subscriptions
 
-  #subLine(sub: SubscriptionImpl): string {
-    return sub.queue ? `SUB ${sub.subject} ${sub.queue} ${sub.sid}\r\n` : `SUB ${sub.subject} ${sub.sid}\r\n`;
-  }
-
-  #sendLine(line: string): void {
-    if (!this.#connected) return; // resent from the subscription table after reconnecting
-    this.#writer.raw(utf8Encoder.encode(line));
-  }
-
   /** Creates a subscription and sends SUB. */
   subscribe(subject: string, opts: SubscriptionOptions = {}): SubscriptionImpl {
     if (this.#closing) throw new ClosedConnectionError();
     if (this.#drainingSubs) throw new DrainingConnectionError();
-    checkSubscribeSubject(subject);
-    if (opts.queue !== undefined) checkQueue(opts.queue);
-    if (opts.max !== undefined && !(opts.max > 0)) throw new InvalidArgumentError("max must be a positive number");
-    const sub = new SubscriptionImpl(this, this.#nextSid++, subject, {
-      maxPendingMsgs: this.options.maxPendingMsgs,
-      maxPendingBytes: this.options.maxPendingBytes,
-      ...opts,
-    });
-    this.#subs.set(sub.sid, sub);
-    this.#sendLine(this.#subLine(sub) + (sub.max !== undefined ? `UNSUB ${sub.sid} ${sub.max}\r\n` : ""));
-    return sub;
-  }
-
-  unsubscribe(sub: SubscriptionImpl, max?: number): void {
-    if (!this.#subs.has(sub.sid)) return;
-    if (max !== undefined && max > sub.received) {
-      sub.max = max;
-      this.#sendLine(`UNSUB ${sub.sid} ${max}\r\n`);
-      return;
-    }
-    this.#subs.delete(sub.sid);
-    this.#sendLine(`UNSUB ${sub.sid}\r\n`);
-    sub.close();
-  }
-
-  async drainSubscription(sub: SubscriptionImpl): Promise<void> {
-    if (!this.#subs.has(sub.sid)) return;
-    this.#sendLine(`UNSUB ${sub.sid}\r\n`);
-    try {
-      await this.flush();
-    } finally {
-      this.#subs.delete(sub.sid);
-      sub.close();
-    }
-  }
-
-  slowConsumer(sub: SubscriptionImpl): void {
-    this.statusHub.emit({ type: "slowConsumer", sub, pending: sub.pendingMsgs, dropped: sub.dropped });
-  }
-
-  callbackError(sub: SubscriptionImpl, err: unknown): void {
-    const error = err instanceof NatsError
-      ? err
-      : new NatsError(`callback of subscription ${sub.sid} ('${sub.subject}') threw: ${err}`, { cause: err });
-    this.statusHub.emit({ type: "error", error });
-  }
-
-  /** The live subscriptions. */
-  subscriptions(): SubscriptionImpl[] {
-    return [...this.#subs.values()];
-  }
-
-  // ---------------------------------------------------------------- keepalive
-
-  #startPings(): void {
-    this.#stopPings();
-    this.#pingsOut = 0;
-    this.#pingTimer = setInterval(() => this.#pingTick(), this.options.pingInterval);
-  }
-
-  #stopPings(): void {
-    if (this.#pingTimer !== undefined) clearInterval(this.#pingTimer);
-    this.#pingTimer = undefined;
-  }
-
-  #pingTick(): void {
-    if (!this.#connected) return;
-    if (this.#pingsOut >= this.options.maxPingOut) {
-      this.statusHub.emit({ type: "staleConnection" });
-      this.#transport?.close();
-      return;
-    }
-    this.#pingsOut++;
-    this.statusHub.emit({ type: "ping", pendingPings: this.#pingsOut });
-    this.#writer.ping(() => {});
+    return this.#table.add(subject, opts);
   }
 
   // ---------------------------------------------------------------- loss and reconnect
@@ -496,7 +355,7 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
     t.close();
     const wasConnected = this.#connected;
     this.#connected = false;
-    this.#stopPings();
+    this.#keepalive.stop();
     const err = error instanceof NatsError
       ? error
       : new ConnectionError(error?.message ?? "connection lost", { cause: error });
@@ -516,67 +375,7 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
       this.close(this.#lastError ?? err);
       return;
     }
-    this.#reconnecting = this.#reconnectLoop().finally(() => this.#reconnecting = undefined);
-  }
-
-  #exhausted(server: ServerEntry): boolean {
-    const max = this.options.maxReconnectAttempts;
-    return max >= 0 && server.reconnects >= max;
-  }
-
-  #delayFor(server: ServerEntry): number {
-    if (this.options.reconnectDelayHandler) return this.options.reconnectDelayHandler();
-    const tls = this.options.tls !== undefined || server.scheme === "tls" || server.scheme === "wss";
-    const jitterMax = tls ? this.options.reconnectJitterTLS : this.options.reconnectJitter;
-    const jitter = Math.random() * jitterMax;
-    const since = Date.now() - server.lastAttempt;
-    return Math.max(0, this.options.reconnectTimeWait - since) + jitter;
-  }
-
-  #wait(ms: number): Promise<void> {
-    if (ms <= 0 || this.#closing) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        this.#sleep = undefined;
-        resolve();
-      };
-      this.#sleep = { timer: setTimeout(done, ms), done };
-    });
-  }
-
-  async #reconnectLoop(): Promise<void> {
-    let attempt = 0;
-    this.#lastError = undefined;
-    while (!this.#closing) {
-      const server = this.#pool.next();
-      if (!server) {
-        await this.close(this.#lastError ?? new ConnectionError("no servers left to reconnect to"));
-        return;
-      }
-      await this.#wait(this.#delayFor(server));
-      if (this.#closing) return;
-      attempt++;
-      this.statusHub.emit({ type: "reconnecting", server: server.hostport, attempt });
-      try {
-        await this.#connectTo(server);
-        this.stats.reconnects++;
-        this.statusHub.emit({ type: "reconnect", server: server.hostport });
-        return;
-      } catch (err) {
-        server.reconnects++;
-        const error = err instanceof NatsError ? err : new ConnectionError(String(err), { cause: err });
-        this.statusHub.emit({ type: "error", error });
-        if (error instanceof AuthorizationError || error instanceof UserAuthenticationExpiredError) {
-          if (this.#lastAuthError === error.message) {
-            await this.close(error);
-            return;
-          }
-          this.#lastAuthError = error.message;
-        }
-        this.#lastError = error;
-        if (this.#exhausted(server)) this.#pool.remove(server);
-      }
-    }
+    this.#reconnect.begin();
   }
 
   /** Drops the current connection and reconnects (to another server when `sameServer` is false). */
@@ -640,11 +439,8 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
     }
     this.#closing = true;
     if (err) this.#lastError = err;
-    this.#stopPings();
-    if (this.#sleep) {
-      clearTimeout(this.#sleep.timer);
-      this.#sleep.done();
-    }
+    this.#keepalive.stop();
+    this.#reconnect.stop();
     const t = this.#transport;
     const closedErr = new ClosedConnectionError();
     await this.#writer.close(this.#connected ? t : undefined, closedErr);
@@ -652,11 +448,11 @@ export class Connection implements SubscriptionHost, FrameHandler<SubscriptionIm
     this.#transport = undefined;
     t?.close();
     this.#handshake?.reject(closedErr);
-    for (const sub of this.#subs.values()) sub.close();
-    this.#subs.clear();
+    this.#table.closeAll();
     this.onClose?.(closedErr);
     await Promise.allSettled([...this.#readLoops]);
-    if (this.#reconnecting) await this.#reconnecting;
+    const reconnecting = this.#reconnect.running;
+    if (reconnecting) await reconnecting;
     this.statusHub.emit({ type: "close", error: this.#lastError });
     this.statusHub.end();
     this.#closed.resolve(this.#lastError);

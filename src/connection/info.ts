@@ -3,7 +3,10 @@
  *
  * @module
  */
+import { utf8Encoder } from "../encoding.ts";
+import { ProtocolError } from "../errors.ts";
 import type { Auth, ResolvedOptions } from "../options.ts";
+import type { Transport } from "../transport/transport.ts";
 import type { ServerEntry } from "./servers.ts";
 
 /** The server's INFO, as received (unknown fields are kept). */
@@ -58,6 +61,24 @@ export interface ServerInfo {
   [key: string]: unknown;
 }
 
+/**
+ * Parses the JSON of an INFO frame; throws `ProtocolError` when it is not valid JSON.
+ *
+ * @example
+ * ```ts
+ * import { parseInfo } from "./info.ts";
+ * const info = parseInfo('{"server_id":"N1","version":"2.15.1","host":"0.0.0.0","port":4222,"max_payload":1048576}');
+ * info.max_payload; // 1048576
+ * ```
+ */
+export function parseInfo(text: string): ServerInfo {
+  try {
+    return JSON.parse(text) as ServerInfo;
+  } catch (err) {
+    throw new ProtocolError("INFO is not valid JSON", { cause: err });
+  }
+}
+
 /** The client library's name and version sent in CONNECT. */
 export const CLIENT_LANG = "natsw-deno";
 /** Library version. */
@@ -98,4 +119,29 @@ export function connectLine(
   if (auth.sig) fields.sig = auth.sig;
   if (auth.jwt) fields.jwt = auth.jwt;
   return `CONNECT ${JSON.stringify(fields)}\r\n`;
+}
+
+/**
+ * Runs the authenticators (with the INFO's nonce), then writes CONNECT and the PING whose PONG
+ * completes the handshake.
+ *
+ * @example
+ * ```ts ignore
+ * // after the first INFO of a new socket `t` to `server`
+ * await writeConnect(t, options, info, server);
+ * ```
+ */
+export async function writeConnect(
+  t: Transport,
+  opts: ResolvedOptions,
+  info: ServerInfo,
+  server: ServerEntry,
+): Promise<void> {
+  let auth: Auth = {};
+  const auths = opts.authenticator;
+  if (auths) {
+    for (const a of Array.isArray(auths) ? auths : [auths]) auth = { ...auth, ...(await a(info.nonce)) };
+  }
+  const line = connectLine(opts, info, server, auth, t.encrypted);
+  await t.write(utf8Encoder.encode(line + "PING\r\n"));
 }

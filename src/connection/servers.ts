@@ -1,5 +1,11 @@
-/** The server pool: the servers given in options plus those a cluster announces. */
+/**
+ * The server pool: the servers given in options plus those a cluster announces, and where and
+ * how to dial each of them.
+ *
+ * @module
+ */
 import { InvalidArgumentError } from "../errors.ts";
+import type { DialTarget, TlsOptions } from "../transport/transport.ts";
 
 /** One server in the pool. */
 export interface ServerEntry {
@@ -59,6 +65,41 @@ export function parseServer(url: string, gossiped = false): ServerEntry {
     reconnects: 0,
     lastAttempt: 0,
     didConnect: false,
+  };
+}
+
+/**
+ * True when connecting to `server` uses TLS: its scheme asks for it (`tls`, `wss`) or TLS options
+ * were given.
+ *
+ * @example
+ * ```ts
+ * import { parseServer, usesTls } from "./servers.ts";
+ * usesTls(parseServer("tls://demo.nats.io:4222"), undefined); // true
+ * ```
+ */
+export function usesTls(server: ServerEntry, tls: TlsOptions | undefined): boolean {
+  return server.scheme === "tls" || server.scheme === "wss" || tls !== undefined;
+}
+
+/**
+ * Where and how to dial `server`, with the connection's TLS options.
+ *
+ * @example
+ * ```ts
+ * import { dialTarget, parseServer } from "./servers.ts";
+ * const target = dialTarget(parseServer("wss://demo.nats.io:8443/ws"), undefined);
+ * // { hostname: "demo.nats.io", port: 8443, scheme: "wss", path: "/ws", tls: {}, tlsFirst: false }
+ * ```
+ */
+export function dialTarget(server: ServerEntry, tls: TlsOptions | undefined): DialTarget {
+  return {
+    hostname: server.hostname,
+    port: server.port,
+    scheme: server.scheme,
+    path: server.path,
+    tls: usesTls(server, tls) ? (tls ?? {}) : undefined,
+    tlsFirst: tls?.handshakeFirst === true,
   };
 }
 
