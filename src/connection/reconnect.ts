@@ -146,7 +146,6 @@ export class Reconnector {
 
   /** A handshake with `server` completed: its failure count and the remembered auth error reset. */
   connected(server: ServerEntry): void {
-    server.didConnect = true;
     server.reconnects = 0;
     this.#lastAuthError = undefined;
   }

@@ -29,8 +29,6 @@ export interface ServerEntry {
   reconnects: number;
   /** Time of the last attempt (ms since epoch), 0 if never. */
   lastAttempt: number;
-  /** True once connected at least once. */
-  didConnect: boolean;
 }
 
 const DEFAULT_PORTS: Record<string, number> = { nats: 4222, tls: 4222, ws: 80, wss: 443 };
@@ -64,7 +62,6 @@ export function parseServer(url: string, gossiped = false): ServerEntry {
     gossiped,
     reconnects: 0,
     lastAttempt: 0,
-    didConnect: false,
   };
 }
 
