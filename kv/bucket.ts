@@ -12,15 +12,16 @@ import {
   type PurgeResponse,
   type StoredMsg,
   StreamAPI,
-  type StreamInfo,
 } from "../jetstream/mod.ts";
-import { kvPrefixes } from "./config.ts";
-import { entryFromJsMsg, entryFromStored, KV_OPERATION } from "./entry.ts";
+import { decodeKey, encodeChecked, encodeKey, encodeValue, NoopKvCodecs } from "./codec.ts";
+import type { BucketBinding } from "./config.ts";
+import { entryFromJsMsg, entryFromStored, KV_OPERATION, operationOf } from "./entry.ts";
 import { KeyExistsError, MarkersNotEnabledError } from "./errors.ts";
 import { mapPublishError, mapStreamError } from "./map_errors.ts";
 import { CaughtUpReader } from "./reader.ts";
 import { KvStatusImpl } from "./status.ts";
 import type {
+  KvCodecs,
   KvDeleteOptions,
   KvEntry,
   KvPurgeOptions,
@@ -29,43 +30,15 @@ import type {
   KvWatchEntry,
   KvWatchOptions,
 } from "./types.ts";
-import { hasWildcards, validateKey, validateSearchKey } from "./validate.ts";
+import { hasWildcards, validateKey, validateKeyOrFilter, validateSearchKey } from "./validate.ts";
 import { KvWatcher } from "./watch.ts";
 
 const encoder = new TextEncoder();
 const THIRTY_MINUTES = 30 * 60_000;
 
-/** What a bucket handle needs to know about its stream (from `STREAM.INFO`, or assumed). */
-export interface BucketBinding {
-  /** Backing stream. */
-  stream: string;
-  /** True when gets use direct get. */
-  direct: boolean;
-  /** True when the stream allows `Nats-TTL` (limit markers). */
-  markers: boolean;
-  /** Largest value (-1 unlimited or unknown). */
-  maxValueSize: number;
-  /** Key subject prefix for reads. */
-  readPrefix: string;
-  /** Key subject prefix for writes. */
-  writePrefix: string;
-}
-
-/** The binding of `bucket` to the stream described by `si`. */
-export function bindingOf(bucket: string, si: StreamInfo, apiPrefix: string): BucketBinding {
-  const p = kvPrefixes(bucket, si.config, apiPrefix);
-  return {
-    stream: si.config.name,
-    direct: si.config.allow_direct === true || si.config.mirror_direct === true,
-    markers: si.config.allow_msg_ttl === true,
-    maxValueSize: si.config.max_msg_size ?? -1,
-    readPrefix: p.read,
-    writePrefix: p.write,
-  };
-}
-
 /**
- * A Key-Value bucket. Get one from `Kvm.create()` or `Kvm.open()`.
+ * A Key-Value bucket. Get one from `Kvm.create()` or `Kvm.open()`. Keys and values pass through
+ * the handle's codecs (option `codec`): keys are validated in their encoded form.
  *
  * @example
  * ```ts ignore
@@ -80,15 +53,18 @@ export class Bucket {
   readonly bucket: string;
   /** The JetStream client used. */
   readonly js: JetStreamClient;
+  /** The key and value codecs (no-op unless given). */
+  readonly codec: KvCodecs;
   readonly #b: BucketBinding;
   readonly #watchers = new Set<KvWatcher>();
   readonly #readers = new Set<CaughtUpReader>();
   readonly #consumerApi: JsApi;
 
   /** Creates the handle (use `Kvm`). */
-  constructor(js: JetStreamClient, bucket: string, binding: BucketBinding) {
+  constructor(js: JetStreamClient, bucket: string, binding: BucketBinding, codec: KvCodecs = NoopKvCodecs()) {
     this.js = js;
     this.bucket = bucket;
+    this.codec = codec;
     this.#b = binding;
     this.#consumerApi = js.api;
   }
@@ -103,26 +79,38 @@ export class Bucket {
     return this.#b.direct;
   }
 
-  /** The subject of `key` for reads (`$KV.<bucket>.<key>`). */
+  /** The subject of `key` for reads (`$KV.<bucket>.<key>`, the key encoded by the key codec). */
   subjectForKey(key: string): string {
-    return `${this.#b.readPrefix}.${key}`;
+    return this.#subject(encodeKey(this.codec.key, key));
   }
 
-  async #publish(key: string, payload: Payload, opts: JetStreamPublishOptions, expected?: number): Promise<number> {
+  #subject(ek: string): string {
+    return `${this.#b.readPrefix}.${ek}`;
+  }
+
+  /** Key filters (one or several) encoded and checked. */
+  #filters(key: string | string[]): string[] {
+    return [key].flat().map((k) => encodeChecked(this.codec.key, k, validateSearchKey));
+  }
+
+  /** Publishes the (already encoded) `payload` to encoded key `ek`. */
+  async #publish(ek: string, payload: Payload, opts: JetStreamPublishOptions, expected?: number): Promise<number> {
     try {
-      const ack = await this.js.publish(`${this.#b.writePrefix}.${key}`, payload, opts);
+      const ack = await this.js.publish(`${this.#b.writePrefix}.${ek}`, payload, opts);
       return ack.seq;
     } catch (err) {
       const size = typeof payload === "string" ? encoder.encode(payload).length : payload.length;
+      const key = decodeKey(this.codec.key, ek);
       throw mapPublishError(err, this.bucket, key, expected, size, this.#b.maxValueSize);
     }
   }
 
   /** Stores `value` under `key`; returns the new revision. `previousSeq` makes it conditional. */
   async put(key: string, value: Payload, opts: KvPutOptions = {}): Promise<number> {
-    validateKey(key);
+    const ek = encodeChecked(this.codec.key, key, validateKey);
     const expect = opts.previousSeq === undefined ? undefined : { lastSubjectSequence: opts.previousSeq };
-    return await this.#publish(key, value, expect ? { expect } : {}, opts.previousSeq);
+    const payload = encodeValue(this.codec.value, value);
+    return await this.#publish(ek, payload, expect ? { expect } : {}, opts.previousSeq);
   }
 
   /**
@@ -131,20 +119,21 @@ export class Bucket {
    * `markerTTL`. Rejects with `KeyExistsError` when the key holds a value.
    */
   async create(key: string, value: Payload, ttl?: number | string): Promise<number> {
-    validateKey(key);
+    const ek = encodeChecked(this.codec.key, key, validateKey);
     if (ttl !== undefined && !this.#b.markers) throw new MarkersNotEnabledError(this.bucket);
+    const payload = encodeValue(this.codec.value, value);
     const opts = (last: number): JetStreamPublishOptions => ({
       expect: { lastSubjectSequence: last },
       ...(ttl === undefined ? {} : { ttl }),
     });
     try {
-      return await this.#publish(key, value, opts(0), 0);
+      return await this.#publish(ek, payload, opts(0), 0);
     } catch (err) {
       if (!(err instanceof KeyExistsError)) throw err;
       // the latest entry may be a delete or purge marker: then write over it
-      const last = await this.#read(key, { last_by_subj: this.subjectForKey(key) });
+      const last = await this.#read(ek, { last_by_subj: this.#subject(ek) });
       if (!last || last.operation === "PUT") throw err;
-      return await this.#publish(key, value, opts(last.revision), 0);
+      return await this.#publish(ek, payload, opts(last.revision), 0);
     }
   }
 
@@ -156,7 +145,7 @@ export class Bucket {
     return await this.put(key, value, { previousSeq: revision });
   }
 
-  async #read(key: string, query: { seq: number } | { last_by_subj: string }): Promise<KvEntry | null> {
+  async #read(ek: string, query: { seq: number } | { last_by_subj: string }): Promise<KvEntry | null> {
     let sm: StoredMsg | null;
     try {
       sm = this.#b.direct
@@ -165,8 +154,8 @@ export class Bucket {
     } catch (err) {
       throw mapStreamError(err, this.bucket);
     }
-    if (!sm || sm.subject !== this.subjectForKey(key)) return null;
-    return entryFromStored(this.bucket, this.#b.readPrefix.length + 1, sm);
+    if (!sm || sm.subject !== this.#subject(ek)) return null;
+    return entryFromStored(this.bucket, this.#b.readPrefix.length + 1, sm, this.codec);
   }
 
   /**
@@ -174,15 +163,15 @@ export class Bucket {
    * latest entry is a delete or purge.
    */
   async get(key: string, opts: { revision?: number } = {}): Promise<KvEntry | null> {
-    validateKey(key);
+    const ek = encodeChecked(this.codec.key, key, validateKey);
     const rev = opts.revision;
     const e = rev !== undefined && rev > 0
-      ? await this.#read(key, { seq: rev })
-      : await this.#read(key, { last_by_subj: this.subjectForKey(key) });
+      ? await this.#read(ek, { seq: rev })
+      : await this.#read(ek, { last_by_subj: this.#subject(ek) });
     return e && e.operation === "PUT" ? e : null;
   }
 
-  async #marker(key: string, op: "DEL" | "PURGE", opts: KvPurgeOptions): Promise<void> {
+  async #marker(ek: string, op: "DEL" | "PURGE", opts: KvPurgeOptions): Promise<void> {
     const h = headers();
     h.set(KV_OPERATION, op);
     if (op === "PURGE") h.set("Nats-Rollup", "sub");
@@ -192,17 +181,15 @@ export class Bucket {
       if (!this.#b.markers) throw new MarkersNotEnabledError(this.bucket);
       po.ttl = opts.ttl;
     }
-    await this.#publish(key, new Uint8Array(0), po, opts.previousSeq);
+    await this.#publish(ek, new Uint8Array(0), po, opts.previousSeq);
   }
 
-  async #eachKey(key: string, fn: (k: string) => Promise<void>): Promise<void> {
-    if (!hasWildcards(key)) {
-      validateKey(key);
-      return await fn(key);
-    }
-    validateSearchKey(key);
+  /** Calls `fn` with encoded `key`, or with every encoded key matching it when it is a filter. */
+  async #eachKey(key: string, fn: (ek: string) => Promise<void>): Promise<void> {
+    const ek = encodeChecked(this.codec.key, key, validateKeyOrFilter);
+    if (!hasWildcards(ek)) return await fn(ek);
     const found: string[] = [];
-    for await (const k of await this.keys(key)) found.push(k);
+    for await (const k of await this.#rawKeys([ek])) found.push(k);
     for (const k of found) await fn(k);
   }
 
@@ -224,35 +211,33 @@ export class Bucket {
    * entirely, newer ones keep just the marker. A negative value removes all of them.
    */
   async purgeDeletes(olderMillis: number = THIRTY_MINUTES): Promise<PurgeResponse> {
-    const markers: KvEntry[] = [];
-    const r = await this.#reader(">", { deliver_policy: "last_per_subject", headers_only: true });
+    const markers: { subject: string; created: Date }[] = [];
+    const r = await this.#reader([">"], { deliver_policy: "last_per_subject", headers_only: true });
     for await (const m of r) {
-      const e = entryFromJsMsg(this.bucket, this.#b.readPrefix.length + 1, m, false);
-      if (e.operation !== "PUT") markers.push(e);
+      if (operationOf(m.headers) !== "PUT") markers.push({ subject: m.subject, created: m.time });
     }
     const limit = Date.now() - olderMillis;
     const streams = new StreamAPI(this.js.api);
     const total: PurgeResponse = { success: true, purged: 0 };
     for (const e of markers) {
       const keep = olderMillis >= 0 && e.created.getTime() > limit ? 1 : 0;
-      const p = await streams.purge(this.#b.stream, { filter: this.subjectForKey(e.key), keep });
+      const p = await streams.purge(this.#b.stream, { filter: e.subject, keep });
       total.purged += p.purged;
       total.success &&= p.success;
     }
     return total;
   }
 
+  /** Reads the entries matching encoded `filters` until caught up. */
   async #reader(
-    key: string | string[],
+    filters: string[],
     opts: { deliver_policy: "all" | "last_per_subject"; headers_only?: boolean },
   ): Promise<CaughtUpReader> {
-    const filters = [key].flat();
-    filters.forEach(validateSearchKey);
     let r: CaughtUpReader;
     try {
       r = await CaughtUpReader.open(this.#consumerApi, this.#b.stream, {
         ...opts,
-        filter_subjects: filters.map((k) => this.subjectForKey(k)),
+        filter_subjects: filters.map((k) => this.#subject(k)),
       });
     } catch (err) {
       throw mapStreamError(err, this.bucket);
@@ -266,12 +251,13 @@ export class Bucket {
    * and purges included; ends once caught up. `delta` counts the entries after each one.
    */
   async history(opts: { key?: string | string[]; headers_only?: boolean } = {}): Promise<AsyncIterable<KvWatchEntry>> {
-    const r = await this.#reader(opts.key ?? ">", { deliver_policy: "all", headers_only: opts.headers_only });
-    const bucket = this.bucket, plen = this.#b.readPrefix.length + 1, readers = this.#readers;
+    const filters = this.#filters(opts.key ?? ">");
+    const r = await this.#reader(filters, { deliver_policy: "all", headers_only: opts.headers_only });
+    const bucket = this.bucket, plen = this.#b.readPrefix.length + 1, readers = this.#readers, codec = this.codec;
     return {
       async *[Symbol.asyncIterator]() {
         try {
-          for await (const m of r) yield entryFromJsMsg(bucket, plen, m, false);
+          for await (const m of r) yield entryFromJsMsg(bucket, plen, m, false, codec);
         } finally {
           readers.delete(r);
         }
@@ -284,13 +270,24 @@ export class Bucket {
    * from the server as they are read.
    */
   async keys(filter: string | string[] = ">"): Promise<AsyncIterable<string>> {
-    const r = await this.#reader(filter, { deliver_policy: "last_per_subject", headers_only: true });
+    const raw = await this.#rawKeys(this.#filters(filter));
+    const codec = this.codec.key;
+    return {
+      async *[Symbol.asyncIterator]() {
+        for await (const k of raw) yield decodeKey(codec, k);
+      },
+    };
+  }
+
+  /** The encoded keys holding a value that match encoded `filters`. */
+  async #rawKeys(filters: string[]): Promise<AsyncIterable<string>> {
+    const r = await this.#reader(filters, { deliver_policy: "last_per_subject", headers_only: true });
     const plen = this.#b.readPrefix.length + 1, readers = this.#readers;
     return {
       async *[Symbol.asyncIterator]() {
         try {
           for await (const m of r) {
-            if (entryFromJsMsg("", plen, m, false).operation === "PUT") yield m.subject.slice(plen);
+            if (operationOf(m.headers) === "PUT") yield m.subject.slice(plen);
           }
         } finally {
           readers.delete(r);
@@ -301,12 +298,18 @@ export class Bucket {
 
   /** Watches keys: initial entries per `include`, the end of them signalled, then live updates. */
   async watch(opts: KvWatchOptions = {}): Promise<KvWatcher> {
-    [opts.key ?? ">"].flat().forEach(validateSearchKey);
+    const key = this.#filters(opts.key ?? ">");
     let w: KvWatcher;
     try {
       w = await KvWatcher.start(
-        { api: this.#consumerApi, stream: this.#b.stream, bucket: this.bucket, prefix: this.#b.readPrefix },
-        opts,
+        {
+          api: this.#consumerApi,
+          stream: this.#b.stream,
+          bucket: this.bucket,
+          prefix: this.#b.readPrefix,
+          codecs: this.codec,
+        },
+        { ...opts, key },
       );
     } catch (err) {
       throw mapStreamError(err, this.bucket);
@@ -319,7 +322,7 @@ export class Bucket {
   /** The bucket's status (values, history, TTLs, bytes, the stream info). */
   async status(): Promise<KvStatus> {
     try {
-      return new KvStatusImpl(await new StreamAPI(this.js.api).info(this.#b.stream));
+      return new KvStatusImpl(await new StreamAPI(this.js.api).info(this.#b.stream), this.bucket);
     } catch (err) {
       throw mapStreamError(err, this.bucket);
     }

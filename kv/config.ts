@@ -5,7 +5,8 @@
  * @module
  */
 import { InvalidArgumentError } from "../src/core.ts";
-import { nanos, type StreamConfig, type StreamSource } from "../jetstream/mod.ts";
+import { nanos, type StreamConfig, type StreamInfo, type StreamSource } from "../jetstream/mod.ts";
+import { validateName } from "../jetstream/util.ts";
 import { KV_STREAM_PREFIX } from "./status.ts";
 import type { KvOptions } from "./types.ts";
 
@@ -47,7 +48,8 @@ function kvSource(bucket: string, s: StreamSource): StreamSource {
 }
 
 /**
- * The stream configuration of bucket `bucket` with options `opts`.
+ * The stream configuration of bucket `bucket` with options `opts`: stream `KV_<bucket>` (or
+ * `opts.streamName`) holding subjects `$KV.<bucket>.>`.
  *
  * @example
  * ```ts
@@ -57,6 +59,7 @@ function kvSource(bucket: string, s: StreamSource): StreamSource {
  * ```
  */
 export function kvStreamConfig(bucket: string, opts: KvOptions = {}): StreamConfig {
+  if (opts.streamName !== undefined) validateName("stream", opts.streamName);
   const history = opts.history ?? 1;
   checkNumber("history", history, 1, MAX_HISTORY);
   const ttl = opts.ttl ?? 0;
@@ -67,7 +70,7 @@ export function kvStreamConfig(bucket: string, opts: KvOptions = {}): StreamConf
   const maxValueSize = opts.maxValueSize ?? -1;
   checkNumber("maxValueSize", maxValueSize, -1, 2 ** 31 - 1);
   const sc: StreamConfig = {
-    name: kvStreamName(bucket),
+    name: opts.streamName ?? kvStreamName(bucket),
     subjects: [`$KV.${bucket}.>`],
     retention: "limits",
     max_msgs_per_subject: history,
@@ -125,4 +128,33 @@ export function kvPrefixes(bucket: string, sc: StreamConfig, apiPrefix: string):
   const ext = sc.mirror?.external?.api;
   if (ext) return { read, write: `${ext.replace(/\.+$/, "")}.${read}` };
   return { read, write: apiPrefix === "$JS.API" ? read : `${apiPrefix}.${read}` };
+}
+
+/** What a bucket handle needs to know about its stream (from `STREAM.INFO`, or assumed). */
+export interface BucketBinding {
+  /** Backing stream. */
+  stream: string;
+  /** True when gets use direct get. */
+  direct: boolean;
+  /** True when the stream allows `Nats-TTL` (limit markers). */
+  markers: boolean;
+  /** Largest value (-1 unlimited or unknown). */
+  maxValueSize: number;
+  /** Key subject prefix for reads. */
+  readPrefix: string;
+  /** Key subject prefix for writes. */
+  writePrefix: string;
+}
+
+/** The binding of `bucket` to the stream described by `si`. */
+export function bindingOf(bucket: string, si: StreamInfo, apiPrefix: string): BucketBinding {
+  const p = kvPrefixes(bucket, si.config, apiPrefix);
+  return {
+    stream: si.config.name,
+    direct: si.config.allow_direct === true || si.config.mirror_direct === true,
+    markers: si.config.allow_msg_ttl === true,
+    maxValueSize: si.config.max_msg_size ?? -1,
+    readPrefix: p.read,
+    writePrefix: p.write,
+  };
 }

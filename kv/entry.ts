@@ -5,7 +5,8 @@
  */
 import type { MsgHdrs } from "../src/core.ts";
 import type { JsMsg, StoredMsg } from "../jetstream/mod.ts";
-import type { KvEntry, KvOperation, KvWatchEntry } from "./types.ts";
+import { decodeKey } from "./codec.ts";
+import type { KvCodecs, KvEntry, KvOperation, KvWatchEntry } from "./types.ts";
 
 /** Header naming the operation of a marker (`DEL` or `PURGE`). */
 export const KV_OPERATION = "KV-Operation";
@@ -41,35 +42,50 @@ export function operationOf(h: MsgHdrs | undefined): KvOperation {
 
 class Entry implements KvWatchEntry {
   readonly bucket: string;
-  readonly key: string;
-  readonly value: Uint8Array;
   readonly created: Date;
   readonly revision: number;
   readonly delta: number;
   readonly operation: KvOperation;
   readonly length: number;
   readonly isUpdate: boolean;
+  readonly #rawKey: string;
+  readonly #data: Uint8Array;
+  readonly #codecs: KvCodecs | undefined;
+  #key: string | undefined;
+  #value: Uint8Array | undefined;
 
   constructor(
     bucket: string,
-    key: string,
-    value: Uint8Array,
+    rawKey: string,
+    data: Uint8Array,
     created: Date,
     revision: number,
     delta: number,
     h: MsgHdrs | undefined,
     isUpdate: boolean,
+    codecs: KvCodecs | undefined,
   ) {
     this.bucket = bucket;
-    this.key = key;
-    this.value = value;
+    this.#rawKey = rawKey;
+    this.#data = data;
     this.created = created;
     this.revision = revision;
     this.delta = delta;
     this.operation = operationOf(h);
     const size = h?.get("Nats-Msg-Size");
-    this.length = size ? Number(size) : value.length;
+    this.length = size ? Number(size) : data.length;
     this.isUpdate = isUpdate;
+    // markers and metadata-only entries carry no stored value: never hand them to the codec
+    this.#codecs = codecs;
+    if (this.operation !== "PUT" || size) this.#value = data;
+  }
+
+  get key(): string {
+    return this.#key ??= this.#codecs ? decodeKey(this.#codecs.key, this.#rawKey) : this.#rawKey;
+  }
+
+  get value(): Uint8Array {
+    return this.#value ??= this.#codecs ? this.#codecs.value.decode(this.#data) : this.#data;
   }
 
   string(): string {
@@ -81,13 +97,19 @@ class Entry implements KvWatchEntry {
   }
 }
 
-/** Builds an entry from a stored message whose subject is `<prefix>.<key>`. */
-export function entryFromStored(bucket: string, prefixLen: number, sm: StoredMsg): KvEntry {
-  return new Entry(bucket, sm.subject.slice(prefixLen), sm.data, sm.time, sm.seq, 0, sm.header, false);
+/** Builds an entry from a stored message whose subject is `<prefix>.<key>`, decoded by `codecs`. */
+export function entryFromStored(bucket: string, prefixLen: number, sm: StoredMsg, codecs?: KvCodecs): KvEntry {
+  return new Entry(bucket, sm.subject.slice(prefixLen), sm.data, sm.time, sm.seq, 0, sm.header, false, codecs);
 }
 
-/** Builds a watch entry from a consumer message whose subject is `<prefix>.<key>`. */
-export function entryFromJsMsg(bucket: string, prefixLen: number, m: JsMsg, isUpdate: boolean): KvWatchEntry {
+/** Builds a watch entry from a consumer message whose subject is `<prefix>.<key>`, decoded by `codecs`. */
+export function entryFromJsMsg(
+  bucket: string,
+  prefixLen: number,
+  m: JsMsg,
+  isUpdate: boolean,
+  codecs?: KvCodecs,
+): KvWatchEntry {
   const i = m.info;
   return new Entry(
     bucket,
@@ -98,5 +120,6 @@ export function entryFromJsMsg(bucket: string, prefixLen: number, m: JsMsg, isUp
     i.pending,
     m.headers,
     isUpdate,
+    codecs,
   );
 }

@@ -8,7 +8,8 @@ import { InvalidArgumentError, InvalidOperationError, NatsError } from "../src/c
 
 /**
  * A key is not valid (ADR-8: `[-/_=.a-zA-Z0-9]+`, no leading or trailing `.`, no `..`, not `_kv…`).
- * Raised before anything is sent.
+ * Raised before anything is sent. With a key codec the rules apply to the encoded key; `key` is
+ * the key as given.
  *
  * @example
  * ```ts
@@ -19,10 +20,13 @@ import { InvalidArgumentError, InvalidOperationError, NatsError } from "../src/c
 export class InvalidKeyError extends InvalidArgumentError {
   /** The rejected key. */
   readonly key: string;
+  /** Why it was rejected. */
+  readonly reason: string;
   /** Creates the error. */
   constructor(key: string, why: string, options?: ErrorOptions) {
     super(`invalid key '${key}': ${why}`, options);
     this.key = key;
+    this.reason = why;
   }
 }
 

@@ -13,8 +13,9 @@ import {
   StreamAPI,
   type StreamConfig,
 } from "../jetstream/mod.ts";
-import { bindingOf, Bucket } from "./bucket.ts";
-import { kvPrefixes, kvStreamConfig } from "./config.ts";
+import { validateName } from "../jetstream/util.ts";
+import { Bucket } from "./bucket.ts";
+import { bindingOf, kvPrefixes, kvStreamConfig } from "./config.ts";
 import { BucketExistsError } from "./errors.ts";
 import { mapStreamError } from "./map_errors.ts";
 import { KV_STREAM_PREFIX, KvStatusImpl } from "./status.ts";
@@ -64,30 +65,34 @@ export class Kvm {
   }
 
   /**
-   * Creates bucket `name`. Succeeds when it exists with the same settings (history, TTLs, sizes,
-   * storage, replicas, description, compression, mirror); rejects with `BucketExistsError` when
-   * they differ.
+   * Creates bucket `name` (stream `KV_<name>`, or `opts.streamName`). Succeeds when it exists with
+   * the same settings (history, TTLs, sizes, storage, replicas, description, compression, mirror);
+   * rejects with `BucketExistsError` when they differ. The handle uses `opts.codec`.
    */
   async create(name: string, opts: KvOptions = {}): Promise<Bucket> {
     validateBucket(name);
     const sc = kvStreamConfig(name, opts);
     try {
       const si = await this.#streams().add(sc);
-      return new Bucket(this.js, name, bindingOf(name, si, this.js.apiPrefix));
+      return new Bucket(this.js, name, bindingOf(name, si, this.js.apiPrefix), opts.codec);
     } catch (err) {
       if (!(err instanceof JetStreamApiError && err.is(JsApiCodes.StreamNameExist))) throw err;
       // another client may have made the same bucket with small stream differences
       // (nats.js leaves deny_delete off): accept it when the KV settings agree
       const si = await this.#streams().info(sc.name);
       if (!sameKvSettings(sc, si.config)) throw new BucketExistsError(name, { cause: err });
-      return new Bucket(this.js, name, bindingOf(name, si, this.js.apiPrefix));
+      return new Bucket(this.js, name, bindingOf(name, si, this.js.apiPrefix), opts.codec);
     }
   }
 
-  /** Opens existing bucket `name`; rejects with `BucketNotFoundError` when there is none. */
-  async open(name: string, opts: Pick<KvOptions, "bindOnly"> = {}): Promise<Bucket> {
+  /**
+   * Opens existing bucket `name` (stream `KV_<name>`, or `opts.streamName`) with `opts.codec`;
+   * rejects with `BucketNotFoundError` when there is none.
+   */
+  async open(name: string, opts: Pick<KvOptions, "bindOnly" | "codec" | "streamName"> = {}): Promise<Bucket> {
     validateBucket(name);
-    const stream = `${KV_STREAM_PREFIX}${name}`;
+    if (opts.streamName !== undefined) validateName("stream", opts.streamName);
+    const stream = opts.streamName ?? `${KV_STREAM_PREFIX}${name}`;
     if (opts.bindOnly) {
       const p = kvPrefixes(name, { name: stream }, this.js.apiPrefix);
       return new Bucket(this.js, name, {
@@ -97,19 +102,20 @@ export class Kvm {
         maxValueSize: -1,
         readPrefix: p.read,
         writePrefix: p.write,
-      });
+      }, opts.codec);
     }
     try {
       const si = await this.#streams().info(stream);
-      return new Bucket(this.js, name, bindingOf(name, si, this.js.apiPrefix));
+      return new Bucket(this.js, name, bindingOf(name, si, this.js.apiPrefix), opts.codec);
     } catch (err) {
       throw mapStreamError(err, name);
     }
   }
 
   /**
-   * Changes bucket `name`: history, ttl, sizes, replicas, description, metadata, placement,
-   * republish, compression, sources and `markerTTL` (which can be enabled, never disabled).
+   * Changes bucket `name` (stream `KV_<name>`, or `opts.streamName`): history, ttl, sizes,
+   * replicas, description, metadata, placement, republish, compression, sources and `markerTTL`
+   * (which can be enabled, never disabled). The handle uses `opts.codec`.
    */
   async update(name: string, opts: KvOptions = {}): Promise<Bucket> {
     validateBucket(name);
@@ -119,20 +125,20 @@ export class Kvm {
     );
     try {
       const si = await this.#streams().update(stream, changes);
-      return new Bucket(this.js, name, bindingOf(name, si, this.js.apiPrefix));
+      return new Bucket(this.js, name, bindingOf(name, si, this.js.apiPrefix), opts.codec);
     } catch (err) {
       throw mapStreamError(err, name);
     }
   }
 
-  /** The status of every bucket (mirrors included). */
+  /** The status of every bucket (mirrors included; buckets with a custom `streamName` are not seen). */
   async *list(): AsyncIterable<KvStatus> {
     for await (const si of this.#streams().list()) {
       if (si.config.name.startsWith(KV_STREAM_PREFIX)) yield new KvStatusImpl(si);
     }
   }
 
-  /** The name of every bucket. */
+  /** The name of every bucket (of `KV_` streams). */
   async *names(): AsyncIterable<string> {
     for await (const n of this.#streams().names()) {
       if (n.startsWith(KV_STREAM_PREFIX)) yield n.slice(KV_STREAM_PREFIX.length);

@@ -6,7 +6,7 @@
  * @example
  * ```ts ignore
  * import { connect } from "@natsw/natsw";
- * import { Kvm } from "@natsw/natsw/kv";
+ * import { Base64KeyCodec, Kvm, NoopKvCodecs } from "@natsw/natsw/kv";
  *
  * const nc = await connect({ servers: "127.0.0.1:4222" });
  * const kv = await new Kvm(nc).create("config", { history: 5 });
@@ -15,12 +15,17 @@
  *
  * const w = await kv.watch({ key: "color" });
  * for await (const e of w) console.log(e.operation, e.revision, e.string());
+ *
+ * // keys with characters keys cannot hold, stored Base64-encoded (readable by nats.js's codec)
+ * const files = await new Kvm(nc).create("files", { codec: { key: Base64KeyCodec(), value: NoopKvCodecs().value } });
+ * await files.put("docs/read me.txt", "hello");
  * ```
  *
  * @module
  */
 export { Kvm } from "./kvm.ts";
 export { Bucket, type KV } from "./bucket.ts";
+export { Base64KeyCodec, NoopKvCodecs } from "./codec.ts";
 export { KvWatcher } from "./watch.ts";
 export { KvStatusImpl } from "./status.ts";
 export { kvStreamConfig, MAX_HISTORY } from "./config.ts";
@@ -37,11 +42,14 @@ export {
   WrongRevisionError,
 } from "./errors.ts";
 export {
+  type KvCodecs,
   type KvDeleteOptions,
   type KvEntry,
+  type KvKeyCodec,
   type KvLimits,
   type KvOperation,
   type KvOptions,
+  type KvPayloadCodec,
   type KvPurgeOptions,
   type KvPutOptions,
   type KvStatus,

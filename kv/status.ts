@@ -21,13 +21,16 @@ export const KV_STREAM_PREFIX = "KV_";
 export class KvStatusImpl implements KvStatus {
   /** The backing stream's info. */
   readonly streamInfo: StreamInfo;
+  readonly #bucket: string | undefined;
 
-  /** Wraps `si`. */
-  constructor(si: StreamInfo) {
+  /** Wraps `si`; `bucket` names the bucket when its stream is not `KV_<bucket>` (option `streamName`). */
+  constructor(si: StreamInfo, bucket?: string) {
     this.streamInfo = si;
+    this.#bucket = bucket;
   }
 
   get bucket(): string {
+    if (this.#bucket !== undefined) return this.#bucket;
     const name = this.streamInfo.config.name;
     return name.startsWith(KV_STREAM_PREFIX) ? name.slice(KV_STREAM_PREFIX.length) : name;
   }

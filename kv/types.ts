@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Payload } from "../src/core.ts";
 import type { Placement, Republish, StorageType, StreamInfo, StreamSource } from "../jetstream/mod.ts";
 
 /** What an entry records: a value, a delete or a purge. */
@@ -21,9 +22,9 @@ export type KvOperation = "PUT" | "DEL" | "PURGE";
 export interface KvEntry {
   /** The bucket it was read from. */
   readonly bucket: string;
-  /** The key. */
+  /** The key (decoded by the key codec). */
   readonly key: string;
-  /** The value (empty for DEL/PURGE and for metadata-only reads). */
+  /** The value, decoded by the value codec (empty for DEL/PURGE and for metadata-only reads). */
   readonly value: Uint8Array;
   /** When the server stored it. */
   readonly created: Date;
@@ -33,7 +34,7 @@ export interface KvEntry {
   readonly delta: number;
   /** What it records. */
   readonly operation: KvOperation;
-  /** Size of the value in bytes (known even for metadata-only reads). */
+  /** Size of the stored value in bytes, as encoded by the value codec (known even for metadata-only reads). */
   readonly length: number;
   /** The value as UTF-8. */
   string(): string;
@@ -45,6 +46,64 @@ export interface KvEntry {
 export interface KvWatchEntry extends KvEntry {
   /** False while the initial values are delivered, true for live updates. */
   readonly isUpdate: boolean;
+}
+
+/**
+ * Transforms keys before they reach the server and back. A bucket applies it to each token of a
+ * key (the parts between dots) and leaves the wildcard tokens `*` and `>` as they are, so filters
+ * keep working. The encoded key must be a valid key (`[-/_=.a-zA-Z0-9]`).
+ *
+ * @example
+ * ```ts
+ * import type { KvKeyCodec } from "./types.ts";
+ * const upper: KvKeyCodec = { encode: (t) => t.toUpperCase(), decode: (t) => t.toLowerCase() };
+ * console.log(upper.encode("users")); // "USERS"
+ * ```
+ */
+export interface KvKeyCodec {
+  /** Encodes a key token for the wire. */
+  encode(k: string): string;
+  /** Decodes a key token read from the wire. */
+  decode(k: string): string;
+}
+
+/**
+ * Transforms values before they are stored and after they are read (compression, encryption…).
+ * Delete and purge markers carry no value and are never passed to it.
+ *
+ * @example
+ * ```ts
+ * import type { KvPayloadCodec } from "./types.ts";
+ * const flip = (d: Uint8Array) => d.map((b) => b ^ 0xff);
+ * const xor: KvPayloadCodec = {
+ *   encode: (v) => flip(typeof v === "string" ? new TextEncoder().encode(v) : v),
+ *   decode: flip,
+ * };
+ * console.log(xor.decode(xor.encode("hi"))); // Uint8Array [ 104, 105 ]
+ * ```
+ */
+export interface KvPayloadCodec {
+  /** Encodes a value for storage. */
+  encode(v: Payload): Uint8Array;
+  /** Decodes a stored value. */
+  decode(d: Uint8Array): Uint8Array;
+}
+
+/**
+ * The key and value codecs of a bucket handle (option `codec` of `Kvm.create()`/`open()`).
+ *
+ * @example
+ * ```ts ignore
+ * import { Base64KeyCodec, Kvm, NoopKvCodecs } from "@natsw/natsw/kv";
+ * const kv = await new Kvm(nc).create("files", { codec: { key: Base64KeyCodec(), value: NoopKvCodecs().value } });
+ * await kv.put("docs/read me.txt", "hello");
+ * ```
+ */
+export interface KvCodecs {
+  /** Codec of keys. */
+  key: KvKeyCodec;
+  /** Codec of values. */
+  value: KvPayloadCodec;
 }
 
 /** Limits and placement of a bucket. */
@@ -91,6 +150,16 @@ export interface KvOptions extends KvLimits {
   allow_direct?: boolean;
   /** `open()` only: bind without looking the bucket up (assumes direct get). */
   bindOnly?: boolean;
+  /**
+   * Key and value codecs used by the returned handle (default none). Every client reading the
+   * bucket must use the same ones.
+   */
+  codec?: KvCodecs;
+  /**
+   * Name of the backing stream (default `KV_<bucket>`). Keys keep their `$KV.<bucket>.` subjects;
+   * `Kvm.list()` and `names()` only see `KV_` streams.
+   */
+  streamName?: string;
 }
 
 /**

@@ -81,3 +81,18 @@ export function validateSearchKey(filter: string): void {
 export function hasWildcards(key: string): boolean {
   return key.includes("*") || key.includes(">");
 }
+
+/**
+ * Throws {@link InvalidKeyError} unless `key` is a valid key, or a valid filter when it holds
+ * wildcards (the argument of `delete()` and `purge()`).
+ *
+ * @example
+ * ```ts
+ * import { validateKeyOrFilter } from "./validate.ts";
+ * validateKeyOrFilter("users.*");
+ * ```
+ */
+export function validateKeyOrFilter(key: string): void {
+  if (typeof key === "string" && hasWildcards(key)) validateSearchKey(key);
+  else validateKey(key);
+}

@@ -16,9 +16,9 @@ import {
 import { AsyncQueue } from "../src/queue.ts";
 import { deferred } from "../src/encoding.ts";
 import { entryFromJsMsg } from "./entry.ts";
-import type { KvWatchEntry, KvWatchOptions } from "./types.ts";
+import type { KvCodecs, KvWatchEntry, KvWatchOptions } from "./types.ts";
 
-/** What a watcher reads: the stream, the bucket name and the key subject prefix. */
+/** What a watcher reads: the stream, the bucket name, the key subject prefix and the codecs. */
 export interface WatchTarget {
   /** The JetStream API. */
   api: JsApi;
@@ -28,6 +28,8 @@ export interface WatchTarget {
   bucket: string;
   /** Key subject prefix (`$KV.<bucket>`). */
   prefix: string;
+  /** Codecs decoding the entries' keys and values (default none). */
+  codecs?: KvCodecs;
 }
 
 /**
@@ -61,7 +63,7 @@ export class KvWatcher implements AsyncIterable<KvWatchEntry>, AsyncDisposable {
     this.#q.onReturn = () => this.stop();
   }
 
-  /** Creates the consumer and starts watching. */
+  /** Creates the consumer and starts watching; `opts.key` holds filters as they are on the wire (encoded). */
   static async start(target: WatchTarget, opts: KvWatchOptions = {}): Promise<KvWatcher> {
     const w = new KvWatcher(target, opts);
     await w.#start();
@@ -90,7 +92,7 @@ export class KvWatcher implements AsyncIterable<KvWatchEntry>, AsyncDisposable {
 
   #onMsg(m: JsMsg): void {
     this.#received++;
-    const e = entryFromJsMsg(this.#t.bucket, this.#t.prefix.length + 1, m, this.#isInit);
+    const e = entryFromJsMsg(this.#t.bucket, this.#t.prefix.length + 1, m, this.#isInit, this.#t.codecs);
     if (!(this.#opts.ignoreDeletes && e.operation !== "PUT")) this.#q.push(e);
     if (!this.#isInit && m.info.pending === 0) this.#markInit();
   }
