@@ -124,6 +124,12 @@ export interface JsMsg {
 }
 
 /** The implementation of {@link JsMsg}. */
+// Acknowledgement bodies, encoded once (an ack is sent for nearly every message consumed).
+const ACK = new TextEncoder().encode("+ACK");
+const NAK = new TextEncoder().encode("-NAK");
+const WPI = new TextEncoder().encode("+WPI");
+const TERM = new TextEncoder().encode("+TERM");
+
 export class JsMsgImpl implements JsMsg {
   readonly msg: Msg;
   readonly #nc: NatsConnection;
@@ -168,26 +174,26 @@ export class JsMsgImpl implements JsMsg {
     return new Date(this.info.timestamp);
   }
 
-  #send(payload: string, terminal: boolean): void {
+  #send(payload: string | Uint8Array, terminal: boolean): void {
     if (this.#done) return;
     if (terminal) this.#done = true;
     this.#nc.publish(this.reply, payload);
   }
 
   ack(): void {
-    this.#send("+ACK", true);
+    this.#send(ACK, true);
   }
 
   nak(delayMs?: number): void {
-    this.#send(delayMs && delayMs > 0 ? `-NAK ${JSON.stringify({ delay: nanos(delayMs) })}` : "-NAK", true);
+    this.#send(delayMs && delayMs > 0 ? `-NAK ${JSON.stringify({ delay: nanos(delayMs) })}` : NAK, true);
   }
 
   working(): void {
-    this.#send("+WPI", false);
+    this.#send(WPI, false);
   }
 
   term(reason?: string): void {
-    this.#send(reason ? `+TERM ${reason}` : "+TERM", true);
+    this.#send(reason ? `+TERM ${reason}` : TERM, true);
   }
 
   next(subject: string, opts: Partial<PullRequest> = { batch: 1 }): void {

@@ -17,9 +17,17 @@ export function payloadBytes(payload: Payload | undefined): Uint8Array {
   return payload;
 }
 
-/** Decodes `len` bytes at `off`: a fast path for short ASCII, UTF-8 otherwise. */
+/** Char codes of the string being decoded by {@link decodeText} (reused). */
+const codes: number[] = [];
+
+/**
+ * Decodes `len` bytes at `off`: fast paths for ASCII (subjects, reply subjects), UTF-8 otherwise.
+ * Up to 12 characters, concatenation is fastest; longer, it would leave a rope that every later
+ * use (map lookup, comparison) must flatten, so the codes are gathered and turned into one flat
+ * string.
+ */
 export function decodeText(bytes: Uint8Array, off: number, len: number): string {
-  if (len <= 48) {
+  if (len <= 12) {
     let s = "";
     for (let i = off, end = off + len; i < end; i++) {
       const c = bytes[i];
@@ -27,6 +35,15 @@ export function decodeText(bytes: Uint8Array, off: number, len: number): string 
       s += String.fromCharCode(c);
     }
     return s;
+  }
+  if (len <= 256) {
+    codes.length = len;
+    for (let i = 0; i < len; i++) {
+      const c = bytes[off + i];
+      if (c >= 0x80) return utf8Decoder.decode(bytes.subarray(off, off + len));
+      codes[i] = c;
+    }
+    return String.fromCharCode.apply(null, codes);
   }
   return utf8Decoder.decode(bytes.subarray(off, off + len));
 }

@@ -6,6 +6,7 @@ import { InvalidSubjectError } from "./errors.ts";
 import { asciiOrUtf8 } from "./encoding.ts";
 
 const CACHE_LIMIT = 4096;
+const ACK_PREFIX = "$JS.ACK.";
 const publishCache = new Map<string, Uint8Array>();
 
 function isBlankCode(c: number): boolean {
@@ -41,14 +42,42 @@ export function subjectProblem(subject: string, wild: boolean): string {
  * Throws {@link InvalidSubjectError}.
  */
 export function publishSubjectBytes(subject: string): Uint8Array {
+  // JetStream ack subjects are used once each: looking them up or caching them only costs
+  if (subject.startsWith(ACK_PREFIX)) return encodePublishSubject(subject);
   const hit = publishCache.get(subject);
   if (hit !== undefined) return hit;
-  const why = subjectProblem(subject, false);
-  if (why) throw new InvalidSubjectError(String(subject), why);
-  const bytes = asciiOrUtf8(subject);
+  const bytes = encodePublishSubject(subject);
   if (publishCache.size >= CACHE_LIMIT) publishCache.clear();
   publishCache.set(subject, bytes);
   return bytes;
+}
+
+/** Checks and encodes a publish subject in one pass when it is ASCII; the general path otherwise. */
+function encodePublishSubject(subject: string): Uint8Array {
+  const n = typeof subject === "string" ? subject.length : 0;
+  const out = new Uint8Array(n);
+  let tokenStart = 0;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = subject.charCodeAt(i);
+    if (c === 0x2e) {
+      if (i === tokenStart || (i === tokenStart + 1 && isWildcardCode(out[tokenStart]))) break;
+      tokenStart = i + 1;
+    } else if (c >= 0x80 || isBlankCode(c)) {
+      break;
+    }
+    out[i] = c;
+  }
+  // every character seen, and the last token is neither empty nor a lone wildcard
+  if (i === n && tokenStart < n && !(tokenStart === n - 1 && isWildcardCode(out[tokenStart]))) return out;
+  // empty, a problem, or not ASCII: the careful path says which
+  const why = subjectProblem(subject, false);
+  if (why) throw new InvalidSubjectError(String(subject), why);
+  return asciiOrUtf8(subject);
+}
+
+function isWildcardCode(c: number): boolean {
+  return c === 0x2a || c === 0x3e;
 }
 
 /** Validates a subject to subscribe to (wildcards allowed). Throws {@link InvalidSubjectError}. */
