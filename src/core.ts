@@ -20,6 +20,7 @@ export type { Auth, Authenticator, ConnectionOptions } from "./options.ts";
 export type { Msg, RespondOptions } from "./msg.ts";
 export type { Subscription, SubscriptionOptions } from "./subscription.ts";
 export type { RequestManyOptions, RequestOptions } from "./request.ts";
+export type { TraceOptions } from "./trace.ts";
 export type { Status } from "./status.ts";
 export type { Payload } from "./encoding.ts";
 export type { Dialer, DialTarget, TlsOptions, Transport } from "./transport/transport.ts";

@@ -7,17 +7,27 @@ import { Connection, type Stats } from "./connection/connection.ts";
 import type { ServerInfo } from "./connection/info.ts";
 import { type Payload, payloadBytes } from "./encoding.ts";
 import { ClosedConnectionError } from "./errors.ts";
-import type { MsgHdrs, MsgHdrsImpl } from "./headers.ts";
+import type { MsgHdrs } from "./headers.ts";
 import type { Msg, RespondOptions } from "./msg.ts";
 import { type ConnectionOptions, resolveOptions } from "./options.ts";
 import { requestMany, type RequestManyOptions, RequestMux, type RequestOptions, requestOwnInbox } from "./request.ts";
 import type { Status } from "./status.ts";
 import type { Subscription, SubscriptionOptions } from "./subscription.ts";
+import { headerBlock, type TraceOptions } from "./trace.ts";
 import type { Dialer } from "./transport/transport.ts";
 import { checkInboxPrefix, publishSubjectBytes } from "./validate.ts";
 
-/** Options for `publish()`. */
-export interface PublishOptions {
+/**
+ * Options for `publish()`.
+ *
+ * @example
+ * ```ts ignore
+ * const h = headers();
+ * h.set("X-Id", "1");
+ * nc.publish("orders.new", "{}", { reply: "orders.done", headers: h, traceDestination: "trace.orders" });
+ * ```
+ */
+export interface PublishOptions extends TraceOptions {
   /** Reply subject for the receiver to answer on. */
   reply?: string;
   /** Headers to send. */
@@ -72,15 +82,16 @@ export class NatsConnection implements AsyncDisposable {
 
   /**
    * Publishes `payload` (bytes, or a string sent as UTF-8) to `subject`. Returns at once; the
-   * bytes are written in the background (use `flush()` to wait for the server).
-   * Throws `InvalidSubjectError`, `MaxPayloadExceededError`, `OutboundBufferFullError`,
+   * bytes are written in the background (use `flush()` to wait for the server). With
+   * `traceDestination` the servers report the message's path there (nats-server 2.11+).
+   * Throws `InvalidSubjectError`, `InvalidArgumentError`, `MaxPayloadExceededError`, `OutboundBufferFullError`,
    * `ClosedConnectionError` or `DrainingConnectionError`; nothing is sent when it throws.
    */
   publish(subject: string, payload?: Payload, options?: PublishOptions): void {
     this.#conn.publishBytes(
       publishSubjectBytes(subject),
       options?.reply ? publishSubjectBytes(options.reply) : undefined,
-      options?.headers ? (options.headers as MsgHdrsImpl).encode() : undefined,
+      options === undefined ? undefined : headerBlock(options),
       payloadBytes(payload),
     );
   }
@@ -102,7 +113,8 @@ export class NatsConnection implements AsyncDisposable {
 
   /**
    * Sends a request and resolves with the first reply. Rejects with `NoRespondersError` when
-   * nobody listens on `subject`, `TimeoutError` when no reply comes in time.
+   * nobody listens on `subject`, `TimeoutError` when no reply comes in time (always the case with
+   * `traceOnly`, which keeps the request from reaching the responder).
    */
   request(subject: string, payload?: Payload, options: RequestOptions = {}): Promise<Msg> {
     if (this.#conn.isClosed) return Promise.reject(new ClosedConnectionError());

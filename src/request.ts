@@ -11,16 +11,24 @@ import {
   type PermissionViolationError,
   TimeoutError,
 } from "./errors.ts";
-import type { MsgHdrs, MsgHdrsImpl } from "./headers.ts";
+import type { MsgHdrs } from "./headers.ts";
 import type { Msg } from "./msg.ts";
 import type { MsgImpl } from "./msg.ts";
 import { createInbox, nuid } from "./nuid.ts";
 import { AsyncQueue } from "./queue.ts";
 import type { SubscriptionImpl } from "./subscription.ts";
+import { headerBlock, type TraceOptions } from "./trace.ts";
 import { publishSubjectBytes } from "./validate.ts";
 
-/** Options for `request()`. */
-export interface RequestOptions {
+/**
+ * Options for `request()`.
+ *
+ * @example
+ * ```ts ignore
+ * const reply = await nc.request("time", undefined, { timeout: 1000, traceDestination: "trace.time" });
+ * ```
+ */
+export interface RequestOptions extends TraceOptions {
   /** Milliseconds to wait for the reply (default: the connection's `requestTimeout`). */
   timeout?: number;
   /** Headers to send. */
@@ -31,8 +39,17 @@ export interface RequestOptions {
   reply?: string;
 }
 
-/** When `requestMany()` stops collecting replies. */
-export interface RequestManyOptions {
+/**
+ * When `requestMany()` stops collecting replies.
+ *
+ * @example
+ * ```ts ignore
+ * for await (const m of await nc.requestMany("svc.ping", undefined, { maxWait: 500, stall: 50 })) {
+ *   console.log(m.string());
+ * }
+ * ```
+ */
+export interface RequestManyOptions extends TraceOptions {
   /** Total milliseconds to wait (default: the connection's `requestTimeout`). */
   maxWait?: number;
   /** Stop after this many replies. */
@@ -101,7 +118,7 @@ export class RequestMux {
   request(subject: string, payload: Payload | undefined, opts: RequestOptions): Promise<Msg> {
     const subjectBytes = publishSubjectBytes(subject);
     const data = payloadBytes(payload);
-    const hdrs = opts.headers ? (opts.headers as MsgHdrsImpl).encode() : undefined;
+    const hdrs = headerBlock(opts);
     if (!this.#conn.connected && !this.#conn.options.requestsSurviveDisconnect) {
       return Promise.reject(new ConnectionError("disconnected: the request was not sent"));
     }
@@ -183,6 +200,7 @@ export async function requestOwnInbox(
   opts: RequestOptions,
 ): Promise<Msg> {
   const subjectBytes = publishSubjectBytes(subject);
+  const hdrs = headerBlock(opts);
   const inbox = opts.reply ?? createInbox(conn.options.inboxPrefix);
   const timeout = opts.timeout ?? conn.options.requestTimeout;
   const sub = conn.subscribe(inbox, { max: 1, timeout });
@@ -190,7 +208,7 @@ export async function requestOwnInbox(
     conn.publishBytes(
       subjectBytes,
       utf8Encoder.encode(inbox),
-      opts.headers ? (opts.headers as MsgHdrsImpl).encode() : undefined,
+      hdrs,
       payloadBytes(payload),
     );
   } catch (err) {
@@ -214,6 +232,7 @@ export function requestMany(
   opts: RequestManyOptions,
 ): AsyncIterable<Msg> {
   const subjectBytes = publishSubjectBytes(subject);
+  const hdrs = headerBlock(opts);
   const inbox = createInbox(conn.options.inboxPrefix);
   const maxWait = opts.maxWait ?? conn.options.requestTimeout;
   const out = new AsyncQueue<Msg>();
@@ -252,7 +271,7 @@ export function requestMany(
     conn.publishBytes(
       subjectBytes,
       utf8Encoder.encode(inbox),
-      opts.headers ? (opts.headers as MsgHdrsImpl).encode() : undefined,
+      hdrs,
       payloadBytes(payload),
     );
   } catch (err) {
