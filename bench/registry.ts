@@ -13,11 +13,13 @@ import { scenarios as parse } from "./scenarios/parse.ts";
 import { scenarios as processes } from "./scenarios/process.ts";
 import { scenarios as paired } from "./scenarios/paired.ts";
 import { scenarios as jetstream } from "./scenarios/jetstream.ts";
+import { scenarios as jetstreamFast } from "./scenarios/jetstream_fast.ts";
 
 /** All scenarios, in the order they run. */
 export const SCENARIOS: Scenario[] = [
   ...core,
   ...jetstream,
+  ...jetstreamFast,
   ...paired,
   ...parse,
   ...processes,

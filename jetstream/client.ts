@@ -8,6 +8,8 @@ import { type JetStreamOptions, JsApi } from "./api.ts";
 import type { PubAck } from "./api_types.ts";
 import { type Batch, startBatch, type StartBatchOptions } from "./batch.ts";
 import { type Consumer, PullConsumer } from "./consumer.ts";
+import { type FastIngest, startFastIngest } from "./fast_ingest.ts";
+import type { StartFastIngestOptions } from "./fast_ingest_types.ts";
 import { type JetStreamManager, jetstreamManager } from "./manager.ts";
 import { OrderedConsumer, type OrderedConsumerOptions } from "./ordered.ts";
 import { type JetStreamPublishOptions, jsPublish } from "./publish.ts";
@@ -97,6 +99,14 @@ export class JetStreamClient {
   /** Starts an atomic batch with its first message (see {@link startBatch}; nats-server 2.12+). */
   startBatch(subject: string, payload?: Payload, opts?: StartBatchOptions): Promise<Batch> {
     return startBatch(this, subject, payload, opts);
+  }
+
+  /**
+   * Starts a fast-ingest batch with its first message (see {@link startFastIngest}; nats-server
+   * 2.14+, streams with `allow_batched`). `opts.allowGaps` is required.
+   */
+  startFastIngest(subject: string, payload: Payload | undefined, opts: StartFastIngestOptions): Promise<FastIngest> {
+    return startFastIngest(this, subject, payload, opts);
   }
 
   /** A manager with the same options (checks that JetStream is enabled). */

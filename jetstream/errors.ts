@@ -76,12 +76,38 @@ export const JsApiCodes = {
   AtomicPublishInvalidBatchID: 10179,
   /** Required API level not met. */
   RequiredApiLevel: 10185,
+  /** Message schedules are not enabled on the stream (`allow_msg_schedules`). */
+  MessageSchedulesDisabled: 10188,
+  /** The `Nats-Schedule` pattern is invalid. */
+  MessageSchedulesPatternInvalid: 10189,
+  /** The schedule target is invalid (not a subject of the stream, or the schedule's own subject). */
+  MessageSchedulesTargetInvalid: 10190,
+  /** The schedule TTL is invalid. */
+  MessageSchedulesTTLInvalid: 10191,
+  /** The schedule rollup is invalid (only `sub`). */
+  MessageSchedulesRollupInvalid: 10192,
+  /** The schedule source is invalid (not in the stream, a wildcard, the target or the schedule subject). */
+  MessageSchedulesSourceInvalid: 10203,
+  /** `Nats-Scheduler` is invalid (empty, the publish subject, or not a schedule). */
+  MessageSchedulesSchedulerInvalid: 10212,
+  /** The schedule time zone is invalid (unknown to the server, empty, or not a cron schedule). */
+  MessageSchedulesTimeZoneInvalid: 10223,
   /** Atomic batch exceeds the server's size limit (default 1000 messages). */
   AtomicPublishTooLargeBatch: 10199,
   /** Atomic batch contains a duplicate message id. */
   AtomicPublishContainsDuplicateMessage: 10201,
   /** A consumer reset was refused (the sequence is not allowed for the consumer's deliver policy). */
   ConsumerInvalidReset: 10204,
+  /** Fast-ingest batch publish is not enabled on the stream (`allow_batched`). */
+  BatchPublishDisabled: 10205,
+  /** Fast-ingest reply subject malformed (unknown operation, gap mode or sequence). */
+  BatchPublishInvalidPattern: 10206,
+  /** Fast-ingest batch id invalid (longer than 64 characters). */
+  BatchPublishInvalidBatchID: 10207,
+  /** Fast-ingest batch unknown to the server (never started, ended, or dropped after 10 s idle). */
+  BatchPublishUnknownBatchID: 10208,
+  /** Too many fast-ingest batches in flight (1000 per stream, 50,000 per server by default). */
+  BatchPublishTooManyInflight: 10211,
 } as const;
 /** One of the {@link JsApiCodes} values. */
 export type JsApiCode = typeof JsApiCodes[keyof typeof JsApiCodes];

@@ -36,6 +36,12 @@ export const Feature = {
   TermReason: { name: "term reason", version: "2.11.0" },
   /** Counters, atomic batches, schedules, async persist. */
   Stream212: { name: "counters / atomic batch / schedules / async persist", version: "2.12.0" },
+  /** Message schedules firing once (`@at`, ADR-51). */
+  ScheduleAt: { name: "message schedules (@at)", version: "2.12.0" },
+  /** Repeating schedules (`@every`, cron, predefined) and schedule time zone, source and rollup. */
+  ScheduleRepeating: { name: "@every / cron / predefined schedules, time zone, source, rollup", version: "2.14.0" },
+  /** Cancelling a schedule atomically with a publish (`Nats-Scheduler`). */
+  ScheduleCancel: { name: "cancelling a message schedule (Nats-Scheduler)", version: "2.14.0" },
   /** Atomic batch publish (ADR-50, API level 2). */
   AtomicBatch: { name: "atomic batch publish", version: "2.12.0" },
   /** `Nats-Msg-Id` deduplication inside an atomic batch. */

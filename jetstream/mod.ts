@@ -80,7 +80,26 @@ export {
   startBatch,
   type StartBatchOptions,
 } from "./batch.ts";
+export { FastIngest, type FastIngestSettings, startFastIngest } from "./fast_ingest.ts";
+export {
+  type FastIngestGap,
+  FastIngestGapError,
+  type FastIngestLastOptions,
+  FastIngestLimits,
+  FastIngestMessageError,
+  type FastIngestMessageOptions,
+  type FastIngestOptions,
+  type FastIngestProgress,
+  type StartFastIngestOptions,
+} from "./fast_ingest_types.ts";
 export { type JetStreamPublishOptions, type PublishExpectations } from "./publish.ts";
+export {
+  type PredefinedSchedule,
+  type ScheduleCancellation,
+  scheduleHeaderValue,
+  type ScheduleOptions,
+  type ScheduleSpec,
+} from "./schedule.ts";
 export { type DeliveryInfo, type JsMsg, parseAckSubject } from "./jsmsg.ts";
 export type {
   ConsumeOptions,

@@ -4,11 +4,17 @@
  *
  * @module
  */
-import { headers, type MsgHdrs, NoRespondersError, type Payload } from "../src/core.ts";
+import { headers, InvalidArgumentError, type MsgHdrs, NoRespondersError, type Payload } from "../src/core.ts";
 import type { JsApi } from "./api.ts";
 import { parseApiResponse } from "./api.ts";
 import type { PubAck } from "./api_types.ts";
 import { Feature } from "./features.ts";
+import {
+  type ScheduleCancellation,
+  type ScheduleOptions,
+  setCancelScheduleHeaders,
+  setScheduleHeaders,
+} from "./schedule.ts";
 import { backoff, sleep } from "./util.ts";
 
 /** Expectations the stream checks before storing (each fails with its own `err_code`). */
@@ -25,7 +31,15 @@ export interface PublishExpectations {
   lastSubjectSequenceSubject?: string;
 }
 
-/** Options of `js.publish()`. */
+/**
+ * Options of `js.publish()`.
+ *
+ * @example
+ * ```ts ignore
+ * await js.publish("orders.1", "{}", { msgID: "order-1", expect: { streamName: "ORDERS" } });
+ * await js.publish("schedules.orders.1", "{}", { schedule: { specification: { every: "1m" }, target: "orders.1" } });
+ * ```
+ */
 export interface JetStreamPublishOptions {
   /** Message id for deduplication within the stream's duplicate window. */
   msgID?: string;
@@ -41,11 +55,25 @@ export interface JetStreamPublishOptions {
   incr?: bigint | number | string;
   /** Retries when nobody answers (e.g. during a leader election), with backoff (default 2). */
   retries?: number;
+  /**
+   * Makes this message a schedule (ADR-51; `@at` needs nats-server 2.12, the rest 2.14): the
+   * stream (with `allow_msg_schedules`) keeps it on `subject` and publishes it to the target.
+   */
+  schedule?: ScheduleOptions;
+  /**
+   * Removes the schedule on another subject when this message is stored (nats-server 2.14). Not
+   * together with `schedule`.
+   */
+  cancelSchedule?: ScheduleCancellation;
 }
 
-function publishHeaders(api: JsApi, opts: JetStreamPublishOptions): MsgHdrs | undefined {
+/** The headers a publish with `opts` sends (`opts.headers` itself when no option adds one). */
+export function publishHeaders(api: JsApi, subject: string, opts: JetStreamPublishOptions): MsgHdrs | undefined {
   const e = opts.expect;
-  if (!opts.msgID && !e && opts.ttl === undefined && opts.incr === undefined) return opts.headers;
+  if (
+    !opts.msgID && !e && opts.ttl === undefined && opts.incr === undefined && opts.schedule === undefined &&
+    opts.cancelSchedule === undefined
+  ) return opts.headers;
   const h = headers();
   if (opts.headers) { for (const [k, vs] of opts.headers) for (const v of vs) h.append(k, v); }
   if (opts.msgID) h.set("Nats-Msg-Id", opts.msgID);
@@ -68,6 +96,11 @@ function publishHeaders(api: JsApi, opts: JetStreamPublishOptions): MsgHdrs | un
     const s = String(opts.incr);
     h.set("Nats-Incr", s.startsWith("-") || s.startsWith("+") ? s : `+${s}`);
   }
+  if (opts.schedule !== undefined && opts.cancelSchedule !== undefined) {
+    throw new InvalidArgumentError("schedule and cancelSchedule cannot be used together");
+  }
+  if (opts.schedule !== undefined) setScheduleHeaders(h, subject, opts.schedule, api.features);
+  if (opts.cancelSchedule !== undefined) setCancelScheduleHeaders(h, subject, opts.cancelSchedule, api.features);
   return h;
 }
 
@@ -78,7 +111,7 @@ export async function jsPublish(
   payload: Payload | undefined,
   opts: JetStreamPublishOptions = {},
 ): Promise<PubAck> {
-  const h = publishHeaders(api, opts);
+  const h = publishHeaders(api, subject, opts);
   const timeout = opts.timeout ?? api.timeout;
   const retries = opts.retries ?? 2;
   for (let attempt = 0;; attempt++) {
