@@ -5,6 +5,7 @@
  * @module
  */
 import type { Msg, MsgHdrs, NatsConnection } from "../src/core.ts";
+import { publishDeferred } from "../src/nats.ts";
 import { NotJetStreamMessageError } from "./errors.ts";
 import type { PullRequest } from "./consumer_types.ts";
 import { nanos } from "./util.ts";
@@ -177,7 +178,8 @@ export class JsMsgImpl implements JsMsg {
   #send(payload: string | Uint8Array, terminal: boolean): void {
     if (this.#done) return;
     if (terminal) this.#done = true;
-    this.#nc.publish(this.reply, payload);
+    if (typeof payload === "string") this.#nc.publish(this.reply, payload);
+    else publishDeferred(this.#nc, this.reply, payload);
   }
 
   ack(): void {

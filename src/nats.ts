@@ -17,6 +17,9 @@ import { headerBlock, type TraceOptions } from "./trace.ts";
 import type { Dialer } from "./transport/transport.ts";
 import { checkInboxPrefix, publishSubjectBytes } from "./validate.ts";
 
+/** Set by the class below: publishes a deferred frame (see {@link publishDeferred}). */
+let deferredPublisher: (nc: NatsConnection, subject: string, data: Uint8Array) => void;
+
 /**
  * Options for `publish()`.
  *
@@ -206,4 +209,24 @@ export class NatsConnection implements AsyncDisposable {
     if (this.#conn.isClosed) return;
     await this.#conn.drain().catch(() => this.#conn.close());
   }
+
+  static {
+    deferredPublisher = (nc, subject, data) =>
+      nc.#conn.publishBytes(publishSubjectBytes(subject), undefined, undefined, data, true);
+  }
+}
+
+/**
+ * Publishes `data` to `subject` like `nc.publish`, except that the frame does not start a socket
+ * write of its own: it leaves with the next write or after at most a timer tick. For JetStream
+ * acks, which are sent for nearly every message consumed: written a few at a time they cost a
+ * system call each, on both sides. Internal (not exported by the entry points).
+ *
+ * @example
+ * ```ts ignore
+ * publishDeferred(nc, m.reply!, new TextEncoder().encode("+ACK"));
+ * ```
+ */
+export function publishDeferred(nc: NatsConnection, subject: string, data: Uint8Array): void {
+  deferredPublisher(nc, subject, data);
 }

@@ -7,6 +7,7 @@ import { asciiOrUtf8 } from "./encoding.ts";
 
 const CACHE_LIMIT = 4096;
 const ACK_PREFIX = "$JS.ACK.";
+const FAST_INGEST_SUFFIX = ".$FI";
 const publishCache = new Map<string, Uint8Array>();
 
 function isBlankCode(c: number): boolean {
@@ -42,8 +43,9 @@ export function subjectProblem(subject: string, wild: boolean): string {
  * Throws {@link InvalidSubjectError}.
  */
 export function publishSubjectBytes(subject: string): Uint8Array {
-  // JetStream ack subjects are used once each: looking them up or caching them only costs
-  if (subject.startsWith(ACK_PREFIX)) return encodePublishSubject(subject);
+  // JetStream ack subjects and fast-ingest reply subjects are used once each: looking them up or
+  // caching them only costs
+  if (subject.startsWith(ACK_PREFIX) || subject.endsWith(FAST_INGEST_SUFFIX)) return encodePublishSubject(subject);
   const hit = publishCache.get(subject);
   if (hit !== undefined) return hit;
   const bytes = encodePublishSubject(subject);

@@ -288,3 +288,30 @@ Deno.test("jetstream consume - fetch with idle_heartbeat ends with HeartbeatsMis
     srv.signal("SIGCONT");
   }
 });
+
+Deno.test("jetstream consume - acks leave in batches without a flush, and a lone ack still arrives at once", async () => {
+  await using srv = await NatsServer.start({ jetstream: true });
+  await using nc = await connect({ servers: srv.url });
+  await using observer = await connect({ servers: srv.url });
+  const { js } = await setup(nc, 300);
+  const jsmObserver = await jetstreamManager(observer);
+  const c = await js.consumers.get("S", "c");
+  // 300 acks, none followed by a flush: they are written together with the next write or a tick later
+  const messages = await c.consume({ max_messages: 100 });
+  let n = 0;
+  for await (const m of messages) {
+    m.ack();
+    if (++n === 300) break;
+  }
+  await waitFor(
+    async () => (await jsmObserver.consumers.info("S", "c")).ack_floor.stream_seq === 300,
+    "all 300 acks reached the server",
+  );
+  // one more message and its lone ack: no other traffic to carry it
+  await js.publish("s.late", "late");
+  const m = await c.next({ expires: 2000 });
+  const t0 = performance.now();
+  m!.ack();
+  await waitFor(async () => (await jsmObserver.consumers.info("S", "c")).num_ack_pending === 0, "the lone ack arrived");
+  assert.ok(performance.now() - t0 < 1000);
+});

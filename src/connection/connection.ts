@@ -313,6 +313,7 @@ export class Connection implements FrameHandler<SubscriptionImpl> {
     reply: Uint8Array | undefined,
     headers: Uint8Array | undefined,
     data: Uint8Array,
+    deferred = false,
   ): void {
     if (this.#closing) throw new ClosedConnectionError();
     if (this.#drainingPubs) throw new DrainingConnectionError();
@@ -327,6 +328,7 @@ export class Connection implements FrameHandler<SubscriptionImpl> {
       headers,
       data,
       this.#connected ? this.options.maxOutboundBytes : this.options.reconnectBufSize,
+      deferred,
     );
     this.stats.outMsgs++;
   }

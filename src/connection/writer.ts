@@ -13,6 +13,8 @@ const PING = utf8Encoder.encode("PING\r\n");
 const EMPTY = new Uint8Array(0);
 /** Microtask hops a small write waits for more frames. */
 const COALESCE_HOPS = 32;
+/** Milliseconds a deferred frame may wait for a write to leave with. */
+const DEFER_MS = 1;
 /** Writes at least this large go out without waiting. */
 const COALESCE_BYTES = 16 * 1024;
 
@@ -40,6 +42,10 @@ export class Writer {
   /** PINGs requested and not yet handed to the socket; their waiters are the newest in #pongs. */
   #pingsPending = 0;
   #writableWaiters: Array<() => void> = [];
+  /** Starts a write for deferred frames that no other write took along. */
+  #deferTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Something buffered must go now (not only deferred frames). */
+  #urgent = false;
 
   /** Creates the writer; `stats.outBytes` is counted here. */
   constructor(maxOutbound: number, stats: { outBytes: number }, onWriteError: (t: Transport, err: Error) => void) {
@@ -57,6 +63,7 @@ export class Writer {
   attach(t: Transport, first?: Uint8Array): void {
     if (first) this.#out.unshift([first]);
     this.#transport = t;
+    this.#urgent = true;
     this.#schedule();
   }
 
@@ -69,26 +76,48 @@ export class Writer {
     return this.#pongs.splice(0, this.#pongs.length - this.#pingsPending);
   }
 
-  /** Appends a publish frame; throws `OutboundBufferFullError` (nothing buffered) past `limit` bytes. */
+  /**
+   * Appends a publish frame; throws `OutboundBufferFullError` (nothing buffered) past `limit`
+   * bytes. A `deferred` frame (a JetStream ack) does not start a write of its own: it leaves with
+   * the next write, or after at most one timer tick, so the acks of a stream of messages go out
+   * together instead of a few per socket write.
+   */
   pub(
     subject: Uint8Array,
     reply: Uint8Array | undefined,
     headers: Uint8Array | undefined,
     data: Uint8Array,
     limit: number,
+    deferred = false,
   ): void {
     const size = Outbound.pubSize(subject, reply, headers ? headers.length : 0, data.length);
     if (this.#out.pending + size > limit) throw new OutboundBufferFullError(size, limit);
     this.#out.pub(subject, reply, headers, data, size);
-    if (!this.#queued && !this.#writing && this.#transport) {
-      this.#queued = true;
-      queueMicrotask(() => this.#writeLoop());
-    }
+    if (!deferred) this.#urgent = true;
+    if (this.#queued || this.#writing || !this.#transport) return;
+    if (!this.#due()) return this.#deferWrite();
+    this.#queued = true;
+    queueMicrotask(() => this.#writeLoop());
+  }
+
+  /** True when what is buffered must be written now: PINGs, urgent frames, or a chunk's worth. */
+  #due(): boolean {
+    return this.#pingsPending > 0 || (this.#out.pending > 0 && (this.#urgent || this.#out.pending >= COALESCE_BYTES));
+  }
+
+  /** Writes the deferred frames after `DEFER_MS` unless another write takes them first. */
+  #deferWrite(): void {
+    this.#deferTimer ??= setTimeout(() => {
+      this.#deferTimer = undefined;
+      this.#urgent = true;
+      this.#schedule();
+    }, DEFER_MS);
   }
 
   /** Appends protocol bytes (SUB, UNSUB, PONG). */
   raw(bytes: Uint8Array): void {
     this.#out.raw(bytes);
+    this.#urgent = true;
     this.#schedule();
   }
 
@@ -120,6 +149,8 @@ export class Writer {
       }
     }
     this.#transport = undefined;
+    clearTimeout(this.#deferTimer);
+    this.#deferTimer = undefined;
     this.#out.clear();
     this.#pingsPending = 0;
     for (const w of this.#pongs.splice(0)) w(err);
@@ -152,7 +183,8 @@ export class Writer {
     let pingChunk: Uint8Array | undefined;
     let pings = 0;
     try {
-      while ((this.#out.pending > 0 || this.#pingsPending > 0) && this.#transport === t) {
+      while (this.#due() && this.#transport === t) {
+        this.#urgent = false;
         chunks = this.#out.take();
         pings = this.#pingsPending;
         this.#pingsPending = 0;
@@ -182,7 +214,8 @@ export class Writer {
     } finally {
       this.#writing = false;
       this.#wakeWritable();
-      if (this.#out.pending > 0 || this.#pingsPending > 0) this.#schedule();
+      if (this.#due()) this.#schedule();
+      else if (this.#out.pending > 0) this.#deferWrite();
     }
   }
 }
