@@ -65,7 +65,7 @@ export class CaughtUpReader implements AsyncIterable<JsMsg> {
         if (r === IDLE) {
           // Nothing for a while: messages counted as pending at the start can expire (per-message
           // TTL, limit markers) before they are delivered. Ask the server whether any are left.
-          const info = await this.#oc.info(true).catch(() => undefined);
+          const info = await this.#oc.info().catch(() => undefined);
           if (!info || info.num_pending === 0) return;
           continue;
         }

@@ -18,6 +18,9 @@ import { deferred } from "../src/encoding.ts";
 import { entryFromJsMsg } from "./entry.ts";
 import type { KvCodecs, KvWatchEntry, KvWatchOptions } from "./types.ts";
 
+/** Quiet milliseconds after which an initializing watch asks whether entries are still pending. */
+const INIT_CHECK_MS = 1000;
+
 /** What a watcher reads: the stream, the bucket name, the key subject prefix and the codecs. */
 export interface WatchTarget {
   /** The JetStream API. */
@@ -55,6 +58,11 @@ export class KvWatcher implements AsyncIterable<KvWatchEntry>, AsyncDisposable {
   #isInit = false;
   #iterating = false;
   #received = 0;
+  /** Consumer sequence of the last message received, and when it came. */
+  #lastDelivery = 0;
+  #lastAt = 0;
+  /** While initializing: checks now and then that pending entries did not expire undelivered. */
+  #initCheck: ReturnType<typeof setInterval> | undefined;
 
   private constructor(target: WatchTarget, opts: KvWatchOptions) {
     this.#t = target;
@@ -87,11 +95,25 @@ export class KvWatcher implements AsyncIterable<KvWatchEntry>, AsyncDisposable {
     this.#msgs = msgs;
     const info = await oc.info(true);
     if (deliver_policy === "new" || info.num_pending === 0) this.#markInit();
+    else this.#initCheck = setInterval(() => this.#checkInit(oc), INIT_CHECK_MS);
     msgs.closed().then((err) => this.#finish(err || undefined));
+  }
+
+  /**
+   * Entries counted as pending when the watch started can expire (per-key TTL, limit markers)
+   * before they are delivered; then no message ever says "0 pending". After a quiet interval, ask
+   * the server: nothing pending, and every delivered message received, means initialized.
+   */
+  async #checkInit(oc: OrderedConsumer): Promise<void> {
+    if (this.#isInit || performance.now() - this.#lastAt < INIT_CHECK_MS) return;
+    const info = await oc.info().catch(() => undefined);
+    if (info && info.num_pending === 0 && info.delivered.consumer_seq === this.#lastDelivery) this.#markInit();
   }
 
   #onMsg(m: JsMsg): void {
     this.#received++;
+    this.#lastDelivery = m.info.deliverySequence;
+    this.#lastAt = performance.now();
     const e = entryFromJsMsg(this.#t.bucket, this.#t.prefix.length + 1, m, this.#isInit, this.#t.codecs);
     if (!(this.#opts.ignoreDeletes && e.operation !== "PUT")) this.#q.push(e);
     if (!this.#isInit && m.info.pending === 0) this.#markInit();
@@ -100,6 +122,7 @@ export class KvWatcher implements AsyncIterable<KvWatchEntry>, AsyncDisposable {
   #markInit(): void {
     if (this.#isInit) return;
     this.#isInit = true;
+    clearInterval(this.#initCheck);
     this.#init.resolve();
     try {
       this.#opts.initializedFn?.();
@@ -109,6 +132,7 @@ export class KvWatcher implements AsyncIterable<KvWatchEntry>, AsyncDisposable {
   }
 
   #finish(err?: Error): void {
+    clearInterval(this.#initCheck);
     this.#q.end(err);
     this.#closed.resolve(err);
   }
