@@ -13,7 +13,8 @@ import type { StartFastIngestOptions } from "./fast_ingest_types.ts";
 import { type JetStreamManager, jetstreamManager } from "./manager.ts";
 import { OrderedConsumer, type OrderedConsumerOptions } from "./ordered.ts";
 import { type JetStreamPublishOptions, jsPublish } from "./publish.ts";
-import { PushConsumer } from "./push.ts";
+import { OrderedPushConsumer, type OrderedPushConsumerOptions } from "./ordered_push.ts";
+import { BoundPushConsumer, type BoundPushConsumerOptions, NamedPushConsumer, type PushConsumer } from "./push.ts";
 import { Streams } from "./stream.ts";
 import { validateName } from "./util.ts";
 
@@ -24,6 +25,8 @@ import { validateName } from "./util.ts";
  * ```ts ignore
  * const durable = await js.consumers.get("ORDERS", "worker");
  * const ordered = await js.consumers.get("ORDERS", { filter_subjects: "orders.eu.>" });
+ * const orderedPush = await js.consumers.getPushConsumer("ORDERS");
+ * const bound = await js.consumers.getBoundPushConsumer({ deliver_subject: "deliver.orders" });
  * ```
  */
 export class Consumers {
@@ -45,9 +48,23 @@ export class Consumers {
     return new OrderedConsumer(this.#api, stream, name ?? {});
   }
 
-  /** The named push consumer of `stream` (it must exist and have a deliver subject). */
-  getPushConsumer(stream: string, name: string): Promise<PushConsumer> {
-    return PushConsumer.get(this.#api, stream, name);
+  /**
+   * The named push consumer of `stream` (it must exist and have a deliver subject), or, given
+   * options or nothing, a new ordered push consumer (the stream must exist).
+   */
+  async getPushConsumer(stream: string, name?: string | OrderedPushConsumerOptions): Promise<PushConsumer> {
+    validateName("stream", stream);
+    if (typeof name === "string") return await NamedPushConsumer.get(this.#api, stream, name);
+    await this.#api.request(`STREAM.INFO.${stream}`);
+    return new OrderedPushConsumer(this.#api, stream, name ?? {});
+  }
+
+  /**
+   * A push consumer read from `opts.deliver_subject` without looking it up (its `info()` and
+   * `delete()` reject); `deliver_group` and `idle_heartbeat` must match the consumer's config.
+   */
+  getBoundPushConsumer(opts: BoundPushConsumerOptions): Promise<PushConsumer> {
+    return Promise.resolve(new BoundPushConsumer(this.#api, opts));
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * JetStream for natsw: stream and consumer management, publishing with PubAcks, and the
- * simplified consumer API (fetch / next / consume, ordered and push consumers), wire-compatible
- * with nats-server 2.9 and later. Names follow the official `@nats-io/jetstream` package.
+ * simplified consumer API (fetch / next / consume, ordered consumers; named, bound and ordered
+ * push consumers), wire-compatible with nats-server 2.9 and later. Names follow the official `@nats-io/jetstream` package.
  *
  * @example
  * ```ts ignore
@@ -111,7 +111,8 @@ export type {
 } from "./consume_types.ts";
 export { type Consumer, PullConsumer } from "./consumer.ts";
 export { OrderedConsumer, type OrderedConsumerOptions } from "./ordered.ts";
-export { PushConsumer, type PushConsumerOptions } from "./push.ts";
+export { type BoundPushConsumerOptions, type PushConsumer, type PushConsumerOptions } from "./push.ts";
+export { OrderedPushConsumer, type OrderedPushConsumerOptions } from "./ordered_push.ts";
 export {
   AckPolicy,
   type ConsumerConfig,

@@ -36,6 +36,37 @@ export interface OrderedConsumerOptions {
   headers_only?: boolean;
 }
 
+/**
+ * The configuration of an ordered consumer named `name` that starts after stream sequence
+ * `lastSeq` (0 = from the options' deliver policy): ack none, one delivery, memory, one replica.
+ */
+export function orderedConfig(o: OrderedConsumerOptions, name: string, lastSeq: number): ConsumerConfig {
+  const filters = o.filter_subjects === undefined ? [] : [o.filter_subjects].flat();
+  const cfg: ConsumerConfig = {
+    name,
+    ack_policy: "none",
+    max_deliver: 1,
+    mem_storage: true,
+    num_replicas: 1,
+    inactive_threshold: nanos(o.inactive_threshold ?? 5 * 60_000),
+    deliver_policy: o.deliver_policy ?? "all",
+  };
+  if (o.replay_policy) cfg.replay_policy = o.replay_policy;
+  if (o.headers_only) cfg.headers_only = true;
+  if (filters.length === 1) cfg.filter_subject = filters[0];
+  else if (filters.length > 1) cfg.filter_subjects = filters;
+  else if (cfg.deliver_policy === "last_per_subject") cfg.filter_subject = ">";
+  if (lastSeq > 0) {
+    cfg.deliver_policy = "by_start_sequence";
+    cfg.opt_start_seq = lastSeq + 1;
+  } else if (cfg.deliver_policy === "by_start_sequence") cfg.opt_start_seq = o.opt_start_seq;
+  else if (cfg.deliver_policy === "by_start_time") {
+    const t = o.opt_start_time;
+    cfg.opt_start_time = t instanceof Date ? t.toISOString() : t;
+  }
+  return cfg;
+}
+
 /** The implementation of {@link Consumer} for ordered consumers. */
 export class OrderedConsumer implements Consumer {
   readonly #api: JsApi;
@@ -59,31 +90,7 @@ export class OrderedConsumer implements Consumer {
   }
 
   #config(): ConsumerConfig {
-    const o = this.#opts;
-    const filters = o.filter_subjects === undefined ? [] : [o.filter_subjects].flat();
-    const cfg: ConsumerConfig = {
-      name: `${this.#prefix}_${++this.#serial}`,
-      ack_policy: "none",
-      max_deliver: 1,
-      mem_storage: true,
-      num_replicas: 1,
-      inactive_threshold: nanos(o.inactive_threshold ?? 5 * 60_000),
-      deliver_policy: o.deliver_policy ?? "all",
-    };
-    if (o.replay_policy) cfg.replay_policy = o.replay_policy;
-    if (o.headers_only) cfg.headers_only = true;
-    if (filters.length === 1) cfg.filter_subject = filters[0];
-    else if (filters.length > 1) cfg.filter_subjects = filters;
-    else if (cfg.deliver_policy === "last_per_subject") cfg.filter_subject = ">";
-    if (this.#streamSeq > 0) {
-      cfg.deliver_policy = "by_start_sequence";
-      cfg.opt_start_seq = this.#streamSeq + 1;
-    } else if (cfg.deliver_policy === "by_start_sequence") cfg.opt_start_seq = o.opt_start_seq;
-    else if (cfg.deliver_policy === "by_start_time") {
-      const t = o.opt_start_time;
-      cfg.opt_start_time = t instanceof Date ? t.toISOString() : t;
-    }
-    return cfg;
+    return orderedConfig(this.#opts, `${this.#prefix}_${++this.#serial}`, this.#streamSeq);
   }
 
   /** Deletes the old server consumer (best effort) and creates the next one; retries with backoff. */

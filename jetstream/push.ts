@@ -1,155 +1,23 @@
 /**
  * Push consumers (legacy): the server sends to the consumer's deliver subject; the client answers
- * flow-control requests as the application reaches them and watches idle heartbeats.
+ * flow-control requests as the application reaches them and watches idle heartbeats. A named push
+ * consumer is looked up first; a bound one is read from its deliver subject without a lookup.
  *
  * @module
  */
-import { deferred } from "../src/encoding.ts";
-import { InvalidArgumentError, type Msg, type Subscription } from "../src/core.ts";
+import { InvalidArgumentError, InvalidOperationError } from "../src/core.ts";
 import type { JsApi } from "./api.ts";
-import { AsyncQueue, Broadcaster } from "../src/queue.ts";
-import type { ConsumerMessages, ConsumerNotification } from "./consume_types.ts";
+import type { ConsumerMessages } from "./consume_types.ts";
 import type { ConsumerInfo } from "./consumer_types.ts";
 import { ConsumerAPI } from "./consumers_api.ts";
-import { type JsMsg, JsMsgImpl } from "./jsmsg.ts";
-import { millis } from "./util.ts";
-import { PullMonitor } from "./pull_monitor.ts";
+import { type PushConsumerOptions, PushMessages } from "./push_messages.ts";
+import { millis, type Nanos } from "./util.ts";
 
-/** Options of a push consumer's `consume()`. */
-export interface PushConsumerOptions {
-  /** Handle messages in this callback instead of iterating. */
-  callback?: (m: JsMsg) => void;
-}
-
-type Item = JsMsgImpl | { fc: string };
-
-/** The messages of a push consumer. */
-class PushMessages implements ConsumerMessages {
-  readonly #api: JsApi;
-  readonly #queue = new AsyncQueue<Item>();
-  readonly #notes = new Broadcaster<ConsumerNotification>(256);
-  readonly #closed = deferred<void | Error>();
-  readonly #sub: Subscription;
-  readonly #monitor: PullMonitor;
-  readonly #callback: ((m: JsMsg) => void) | undefined;
-  readonly #stalled = new Set<string>();
-  #received = 0;
-  #processed = 0;
-  #stopped = false;
-
-  constructor(api: JsApi, info: ConsumerInfo, opts: PushConsumerOptions) {
-    this.#api = api;
-    this.#callback = opts.callback;
-    const cfg = info.config;
-    this.#sub = api.nc.subscribe(cfg.deliver_subject!, {
-      queue: cfg.deliver_group,
-      callback: (_e, m) => this.#onMsg(m),
-    });
-    this.#sub.closed.then((err) => this.stop(err || undefined));
-    this.#monitor = new PullMonitor(api.nc, cfg.idle_heartbeat ? millis(cfg.idle_heartbeat) : 0, {
-      active: () => !this.#stopped,
-      missed: (count) => this.#notes.emit({ type: "heartbeats_missed", count }),
-      disconnected: () => {},
-      reconnected: () => this.#notes.emit({ type: "reset" }),
-    });
-    this.#monitor.start();
-    this.#queue.onReturn = () => this.stop();
-  }
-
-  #respond(subject: string): void {
-    this.#api.nc.publish(subject);
-    this.#notes.emit({ type: "flow_control" });
-  }
-
-  #onMsg(m: Msg): void {
-    if (this.#stopped) return;
-    this.#monitor.touch();
-    const code = m.data.length === 0 ? m.headers?.code ?? 0 : 0;
-    if (code === 100) {
-      const stalled = m.headers?.get("Nats-Consumer-Stalled");
-      if (stalled && !this.#stalled.has(stalled)) {
-        this.#stalled.add(stalled);
-        this.#respond(stalled);
-      }
-      if (!m.reply) return this.#notes.emit({ type: "heartbeat" });
-      if (this.#callback) return this.#respond(m.reply);
-      return this.#queue.push({ fc: m.reply });
-    }
-    if (code === 409) {
-      const description = m.headers?.description ?? "";
-      this.#notes.emit({ type: "consumer_deleted", code, description });
-      return;
-    }
-    if (code !== 0) return;
-    this.#received++;
-    const jm = new JsMsgImpl(m, this.#api.nc);
-    if (this.#callback) {
-      this.#processed++;
-      try {
-        this.#callback(jm);
-      } catch (error) {
-        this.#notes.emit({ type: "callback_error", error });
-      }
-    } else this.#queue.push(jm);
-  }
-
-  status(): AsyncIterable<ConsumerNotification> {
-    return this.#notes.listen();
-  }
-
-  stop(err?: Error): void {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    this.#monitor.stop();
-    if (!this.#sub.isClosed()) this.#sub.unsubscribe();
-    this.#queue.end(err);
-    this.#notes.end();
-    this.#closed.resolve(err);
-  }
-
-  close(): Promise<void | Error> {
-    this.stop();
-    this.#queue.discard();
-    return this.#closed.promise;
-  }
-
-  closed(): Promise<void | Error> {
-    return this.#closed.promise;
-  }
-
-  getProcessed(): number {
-    return this.#processed;
-  }
-
-  getPending(): number {
-    return this.#queue.length;
-  }
-
-  getReceived(): number {
-    return this.#received;
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<JsMsg> {
-    if (this.#callback) throw new InvalidArgumentError("messages with a callback cannot be iterated");
-    try {
-      for await (const item of this.#queue) {
-        if (item instanceof JsMsgImpl) {
-          this.#processed++;
-          yield item;
-        } else this.#respond(item.fc);
-      }
-    } finally {
-      this.stop();
-    }
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
-  }
-}
+export type { PushConsumerOptions } from "./push_messages.ts";
 
 /**
- * A push consumer: `consume()` subscribes to its deliver subject.
+ * A push consumer: `consume()` subscribes to its deliver subject. Named, bound and ordered push
+ * consumers share this surface.
  *
  * @example
  * ```ts ignore
@@ -157,7 +25,35 @@ class PushMessages implements ConsumerMessages {
  * for await (const m of await pc.consume()) m.ack();
  * ```
  */
-export class PushConsumer {
+export interface PushConsumer {
+  /** The consumer's info; `cached` returns the last one read. */
+  info(cached?: boolean): Promise<ConsumerInfo>;
+  /** Starts receiving. */
+  consume(opts?: PushConsumerOptions): Promise<ConsumerMessages>;
+  /** Deletes the consumer. */
+  delete(): Promise<boolean>;
+}
+
+/**
+ * What a bound push consumer needs: the values of the existing consumer's configuration (they
+ * must match it; nothing is looked up).
+ *
+ * @example
+ * ```ts ignore
+ * const pc = await js.consumers.getBoundPushConsumer({ deliver_subject: "deliver.orders", deliver_group: "workers" });
+ * ```
+ */
+export interface BoundPushConsumerOptions extends PushConsumerOptions {
+  /** The consumer's `deliver_subject`. */
+  deliver_subject: string;
+  /** The consumer's `deliver_group` (the subscription joins it as a queue group). */
+  deliver_group?: string;
+  /** The consumer's `idle_heartbeat` in nanoseconds: missed heartbeats are reported on `status()`. */
+  idle_heartbeat?: Nanos;
+}
+
+/** A push consumer that exists on the server, looked up by stream and name. */
+export class NamedPushConsumer implements PushConsumer {
   readonly #api: JsApi;
   #info: ConsumerInfo;
 
@@ -167,25 +63,59 @@ export class PushConsumer {
   }
 
   /** Looks the consumer up; rejects when it is a pull consumer. */
-  static async get(api: JsApi, stream: string, name: string): Promise<PushConsumer> {
+  static async get(api: JsApi, stream: string, name: string): Promise<NamedPushConsumer> {
     const info = await new ConsumerAPI(api).info(stream, name);
     if (!info.config.deliver_subject) throw new InvalidArgumentError(`consumer '${name}' is not a push consumer`);
-    return new PushConsumer(api, info);
+    return new NamedPushConsumer(api, info);
   }
 
-  /** The consumer's info; `cached` returns the last one read. */
   async info(cached = false): Promise<ConsumerInfo> {
     if (!cached) this.#info = await new ConsumerAPI(this.#api).info(this.#info.stream_name, this.#info.name);
     return this.#info;
   }
 
-  /** Starts receiving. */
   consume(opts: PushConsumerOptions = {}): Promise<ConsumerMessages> {
-    return Promise.resolve(new PushMessages(this.#api, this.#info, opts));
+    const cfg = this.#info.config;
+    const hb = cfg.idle_heartbeat ? millis(cfg.idle_heartbeat) : 0;
+    return Promise.resolve(
+      new PushMessages(this.#api, { subject: cfg.deliver_subject!, queue: cfg.deliver_group, hb }, opts),
+    );
   }
 
-  /** Deletes the consumer. */
   delete(): Promise<boolean> {
     return new ConsumerAPI(this.#api).delete(this.#info.stream_name, this.#info.name);
+  }
+}
+
+/** A push consumer read from its deliver subject; its stream and name are unknown here. */
+export class BoundPushConsumer implements PushConsumer {
+  readonly #api: JsApi;
+  readonly #opts: BoundPushConsumerOptions;
+
+  /** Binds to `opts.deliver_subject` (nothing is sent until `consume()`). */
+  constructor(api: JsApi, opts: BoundPushConsumerOptions) {
+    if (!opts.deliver_subject) throw new InvalidArgumentError("deliver_subject is required");
+    this.#api = api;
+    this.#opts = { ...opts };
+  }
+
+  /** Rejects: a bound push consumer does not know its stream and name. */
+  info(): Promise<ConsumerInfo> {
+    return Promise.reject(new InvalidOperationError("a bound push consumer cannot read its info"));
+  }
+
+  consume(opts: PushConsumerOptions = {}): Promise<ConsumerMessages> {
+    const o = this.#opts;
+    const target = {
+      subject: o.deliver_subject,
+      queue: o.deliver_group,
+      hb: o.idle_heartbeat ? millis(o.idle_heartbeat) : 0,
+    };
+    return Promise.resolve(new PushMessages(this.#api, target, { callback: opts.callback ?? o.callback }));
+  }
+
+  /** Rejects: a bound push consumer does not know its stream and name. */
+  delete(): Promise<boolean> {
+    return Promise.reject(new InvalidOperationError("a bound push consumer cannot be deleted"));
   }
 }

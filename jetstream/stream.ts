@@ -10,6 +10,7 @@ import type { Consumer } from "./consumer.ts";
 import type { ConsumerResetResponse } from "./consumer_types.ts";
 import { ConsumerAPI } from "./consumers_api.ts";
 import type { OrderedConsumerOptions } from "./ordered.ts";
+import type { OrderedPushConsumerOptions } from "./ordered_push.ts";
 import type { PushConsumer } from "./push.ts";
 import type { StoredMsg } from "./stored_msg.ts";
 import type { StreamAlternate, StreamInfo, StreamInfoRequestOptions } from "./stream_types.ts";
@@ -77,8 +78,11 @@ export class Stream {
     return new Consumers(this.#api).get(this.name, name);
   }
 
-  /** The named push consumer of this stream (it must have a deliver subject). */
-  getPushConsumer(name: string): Promise<PushConsumer> {
+  /**
+   * The named push consumer of this stream (it must have a deliver subject), or, given options or
+   * nothing, a new ordered push consumer (the same as `js.consumers.getPushConsumer(stream.name, name)`).
+   */
+  getPushConsumer(name?: string | OrderedPushConsumerOptions): Promise<PushConsumer> {
     return new Consumers(this.#api).getPushConsumer(this.name, name);
   }
 
