@@ -191,3 +191,42 @@ Deno.test("parser - seeded random garbage never hangs or crashes and stays bound
   }
   assert.ok(errors > 2000, `most garbage is rejected (${errors} of 3000)`);
 });
+
+Deno.test("parser - a reader that grew for a large frame gives the memory back once reads are small again", () => {
+  const r = new FrameReader();
+  r.maxPayload = 8 << 20;
+  const enc = new TextEncoder();
+  const initial = r.memoryBytes;
+  /** Writes `bytes` through readTarget/commit and returns the payload lengths of the frames scanned. */
+  const pass = (bytes: Uint8Array): number[] => {
+    const lens: number[] = [];
+    let off = 0;
+    while (off < bytes.length) {
+      const target = r.readTarget();
+      const n = Math.min(target.length, bytes.length - off);
+      target.set(bytes.subarray(off, off + n));
+      off += n;
+      r.commit(n);
+      const count = r.scan();
+      for (let i = 0, o = STATUS_WORDS; i < count; i++, o += FRAME_WORDS) lens.push(r.table[o + F_DATA_LEN]);
+    }
+    return lens;
+  };
+  const big = 6 << 20;
+  const frame = new Uint8Array(32 + big);
+  const head = enc.encode(`MSG big 1 ${big}\r\n`);
+  frame.set(head);
+  frame.fill(0x61, head.length, head.length + big);
+  frame.set(enc.encode("\r\n"), head.length + big);
+  assert.deepEqual(pass(frame.subarray(0, head.length + big + 2)), [big]);
+  const grown = r.memoryBytes;
+  assert.ok(grown > big, `grew to ${grown}`);
+  const small = enc.encode("MSG s 1 5\r\nhello\r\n");
+  // idle-ish traffic: the oversized memory is dropped after a run of small reads
+  for (let i = 0; i < 300; i++) assert.deepEqual(pass(small), [5]);
+  assert.ok(r.memoryBytes < grown, `still ${r.memoryBytes}`);
+  assert.equal(r.memoryBytes, initial);
+  // and it grows again when needed
+  assert.deepEqual(pass(frame.subarray(0, head.length + big + 2)), [big]);
+  assert.ok(r.memoryBytes > big);
+});

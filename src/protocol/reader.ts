@@ -15,13 +15,22 @@ const MIN_READ = 32 * 1024;
 export const MAX_CONTROL_LINE = 1024 * 1024;
 /** Extra room over max_payload for headers a server adds to stored messages (direct get, sourcing). */
 export const PAYLOAD_SLACK = 64 * 1024;
+/**
+ * Memory (bytes) above which a reader that grew for large frames gives it back, once
+ * {@link SHRINK_AFTER} reads in a row found the region empty and used little of it.
+ */
+export const SHRINK_ABOVE = 4 * 1024 * 1024;
+/** Consecutive small reads before an oversized reader shrinks. */
+export const SHRINK_AFTER = 256;
 
 /** The read region plus the frame table of one parser instance. */
 export class FrameReader {
-  readonly #wasm: ParserExports;
-  readonly #readBase: number;
-  readonly #tableBase: number;
+  #wasm: ParserExports;
+  #readBase: number;
+  #tableBase: number;
   #maxFrames: number;
+  /** Reads in a row that started with an empty region and filled little of it. */
+  #smallReads = 0;
   /** Bytes of the whole memory (re-derived after growth). */
   bytes!: Uint8Array;
   /** Status words followed by the frame table. */
@@ -76,7 +85,8 @@ export class FrameReader {
   readTarget(): Uint8Array {
     if (this.start === this.end) {
       this.start = this.end = 0;
-    }
+      this.#maybeShrink();
+    } else this.#smallReads = 0;
     const needed = this.table[1];
     const cap = this.capacity;
     const free = cap - this.end;
@@ -107,9 +117,33 @@ export class FrameReader {
     this.#views();
   }
 
+  /**
+   * WebAssembly memory only grows: a reader that once held a large frame would keep that memory
+   * for the life of the connection. When it is oversized and has stayed nearly idle for a while
+   * (the region is empty, and recent reads were small), it moves to a fresh parser instance.
+   */
+  #maybeShrink(): void {
+    const size = this.#wasm.memory.buffer.byteLength;
+    if (size <= SHRINK_ABOVE || this.table[1] > 0) return;
+    if (++this.#smallReads < SHRINK_AFTER) return;
+    this.#smallReads = 0;
+    this.#wasm = instantiateParser();
+    this.#readBase = this.#wasm.readBase();
+    this.#tableBase = this.#wasm.tableBase();
+    this.#maxFrames = this.#wasm.maxFrames();
+    this.#views();
+  }
+
+  /** Bytes of WebAssembly memory this reader holds. */
+  get memoryBytes(): number {
+    return this.#wasm.memory.buffer.byteLength;
+  }
+
   /** Records `n` bytes read into the view from `readTarget()`. */
   commit(n: number): void {
     this.end += n;
+    // a large read is not "nearly idle"
+    if (n > MIN_READ) this.#smallReads = 0;
   }
 
   /**
