@@ -2,7 +2,8 @@
  * Object store benchmark: put and get throughput (MiB/s) and peak RSS of one object of
  * `sizeBytes`, for natsw (`obj/`) and for the official client (`@nats-io/obj` over
  * `@nats-io/transport-node`), against the same server. Each client runs in its own subprocess so
- * its peak RSS (Linux `VmHWM`, else sampled) is its own.
+ * its peak RSS (Linux `VmHWM`, else sampled) is its own. Both buckets use memory storage (like the
+ * KV bench): with file storage the server's disk writes dominated and swung 3× between rounds.
  *
  * Run alone: `deno run -A bench/obj_bench.ts nats://127.0.0.1:4222 1073741824`
  *
@@ -12,6 +13,7 @@ import { connect } from "../mod.ts";
 import { Objm } from "../obj/mod.ts";
 import { connect as connectOfficial } from "@nats-io/transport-node";
 import { Objm as OfficialObjm } from "@nats-io/obj";
+import { StorageType } from "@nats-io/jetstream";
 
 /** Results of one client. */
 export interface ObjClientResult {
@@ -66,7 +68,7 @@ async function runChild(which: string, url: string, size: number): Promise<ObjCl
     if (which === "ours") {
       const nc = await connect({ servers: url });
       try {
-        const os = await new Objm(nc).create(bucket);
+        const os = await new Objm(nc).create(bucket, { storage: "memory" });
         let t = performance.now();
         await os.put({ name: "blob" }, source(size));
         put = size / MiB / ((performance.now() - t) / 1000);
@@ -81,7 +83,7 @@ async function runChild(which: string, url: string, size: number): Promise<ObjCl
     } else {
       const nc = await connectOfficial({ servers: url });
       try {
-        const os = await new OfficialObjm(nc).create(bucket);
+        const os = await new OfficialObjm(nc).create(bucket, { storage: StorageType.Memory });
         let t = performance.now();
         await os.put({ name: "blob" }, source(size));
         put = size / MiB / ((performance.now() - t) / 1000);
