@@ -83,7 +83,12 @@ if (browser.exitCode === null && browser.signalCode === null) {
   await exited;
 }
 server.close();
-rmSync(profile, { recursive: true, force: true });
+// Chromium's helper processes may still be writing to the profile for a moment after the kill.
+try {
+  rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+} catch (err) {
+  console.error(`warning: could not remove ${profile}: ${err.message}`);
+}
 
 let parsed;
 try {
