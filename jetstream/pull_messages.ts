@@ -6,15 +6,13 @@
  *
  * @module
  */
-import { deferred } from "../src/encoding.ts";
-import { createInbox, InvalidArgumentError, type Msg, type Subscription } from "../src/core.ts";
+import { createInbox, type Msg, type Subscription } from "../src/core.ts";
 import type { JsApi } from "./api.ts";
-import { AsyncQueue, Broadcaster } from "../src/queue.ts";
-import type { ConsumerMessages, ConsumerNotification } from "./consume_types.ts";
+import type { ConsumerMessages } from "./consume_types.ts";
 import type { PullRequest } from "./consumer_types.ts";
 import { HeartbeatsMissedError, JetStreamApiError, JetStreamStatusError, JsApiCodes } from "./errors.ts";
 import { type JsMsg, JsMsgImpl } from "./jsmsg.ts";
-import { PullMonitor } from "./pull_monitor.ts";
+import { MessagesBase } from "./messages_base.ts";
 import { msgSize, type ResolvedPullOptions } from "./pull_options.ts";
 import { backoff, nanos } from "./util.ts";
 
@@ -36,26 +34,25 @@ export interface PullHooks {
   reset?(signal: AbortSignal): Promise<string | undefined>;
 }
 
-/** The implementation of {@link ConsumerMessages} for pull consumers. */
-export class PullMessages implements ConsumerMessages {
+/**
+ * The implementation of {@link ConsumerMessages} for pull consumers.
+ *
+ * @example
+ * ```ts ignore
+ * const pm = new PullMessages({ api, stream: "S", consumer: "C" }, resolvePullOptions({ max_messages: 10 }, false));
+ * pm.start();
+ * for await (const m of pm) m.ack();
+ * ```
+ */
+export class PullMessages extends MessagesBase<JsMsgImpl> implements ConsumerMessages {
   readonly #t: PullTarget;
   readonly #o: ResolvedPullOptions;
   readonly #hooks: PullHooks;
-  readonly #queue = new AsyncQueue<JsMsgImpl>();
-  readonly #notes = new Broadcaster<ConsumerNotification>(256);
-  readonly #closed = deferred<void | Error>();
-  readonly #abort = new AbortController();
-  readonly #monitor: PullMonitor;
-  #sub: Subscription | undefined;
   #pendingMsgs = 0;
   #pendingBytes = 0;
   #bufMsgs = 0;
   #bufBytes = 0;
-  #received = 0;
-  #processed = 0;
   #pinId = "";
-  #stopped = false;
-  #resetting = false;
   #retry: ReturnType<typeof setTimeout> | undefined;
   #retries = 0;
   #fetchTimer: ReturnType<typeof setTimeout> | undefined;
@@ -63,17 +60,11 @@ export class PullMessages implements ConsumerMessages {
 
   /** Creates the engine; call {@link start}. */
   constructor(target: PullTarget, opts: ResolvedPullOptions, hooks: PullHooks = {}) {
+    super(target.api.nc, opts.hb, opts.callback);
     this.#t = target;
     this.#o = opts;
     this.#hooks = hooks;
-    this.#queue.onTake = (m) => this.#taken(m);
-    this.#queue.onReturn = () => this.stop();
-    this.#monitor = new PullMonitor(target.api.nc, opts.hb, {
-      active: () => !this.#stopped && !this.#resetting && this.#active(),
-      missed: (count) => this.#missed(count),
-      disconnected: () => {},
-      reconnected: () => this.#reconnected(),
-    });
+    this.queue.onTake = (m) => this.#taken(m);
   }
 
   /** Subscribes and sends the first pull. */
@@ -83,26 +74,23 @@ export class PullMessages implements ConsumerMessages {
     if (this.#o.fetch) {
       this.#fetchTimer = setTimeout(() => this.stop(), this.#o.expires + Math.max(1000, this.#o.hb));
       // with heartbeats, a fetch whose request the server lost ends early with an error
-      if (this.#o.hb > 0) this.#monitor.start();
-    } else this.#monitor.start();
+      if (this.#o.hb > 0) this.monitor.start();
+    } else this.monitor.start();
   }
 
-  #active(): boolean {
+  protected override owed(): boolean {
     return this.#o.maxBytes > 0 ? this.#pendingBytes > 0 : this.#pendingMsgs > 0;
   }
 
   #subscribe(): void {
     const inbox = createInbox(this.#t.api.nc.options.inboxPrefix);
     const sub = this.#t.api.nc.subscribe(inbox, { callback: (_e, m) => this.#onMsg(sub, m) });
-    this.#sub = sub;
-    sub.closed.then((err) => {
-      if (this.#sub === sub && !this.#resetting) this.stop(err || undefined);
-    });
+    this.watch(sub);
   }
 
   #pull(): void {
     // while disconnected a pull would sit in the reconnect buffer and double the re-pull
-    if (this.#stopped || this.#resetting || this.#monitor.disconnected || this.#t.api.nc.getServer() === "") return;
+    if (this.stopped || this.resetting || this.monitor.disconnected || this.#t.api.nc.getServer() === "") return;
     const o = this.#o;
     if (o.fetch) {
       if (this.#fetchSent) return;
@@ -123,23 +111,23 @@ export class PullMessages implements ConsumerMessages {
     if (this.#pinId) req.id = this.#pinId;
     this.#pendingMsgs += req.batch;
     this.#pendingBytes += req.max_bytes ?? 0;
-    this.#monitor.touch();
+    this.monitor.touch();
     try {
       this.#t.api.nc.publish(
         `${this.#t.api.prefix}.CONSUMER.MSG.NEXT.${this.#t.stream}.${this.#t.consumer}`,
         JSON.stringify(req),
-        { reply: this.#sub!.getSubject() },
+        { reply: this.sub!.getSubject() },
       );
     } catch (err) {
       this.stop(err as Error);
       return;
     }
-    this.#notes.emit({ type: "next", batch: req.batch, ...(req.max_bytes ? { max_bytes: req.max_bytes } : {}) });
+    this.notes.emit({ type: "next", batch: req.batch, ...(req.max_bytes ? { max_bytes: req.max_bytes } : {}) });
   }
 
   #onMsg(sub: Subscription, m: Msg): void {
-    if (this.#stopped || sub !== this.#sub) return;
-    this.#monitor.touch();
+    if (this.stopped || sub !== this.sub) return;
+    this.monitor.touch();
     const code = m.data.length === 0 ? m.headers?.code ?? 0 : 0;
     if (code !== 0) return this.#onStatus(m, code);
     const jm = new JsMsgImpl(m, this.#t.api.nc);
@@ -147,32 +135,32 @@ export class PullMessages implements ConsumerMessages {
     this.#pendingMsgs = Math.max(0, this.#pendingMsgs - 1);
     this.#pendingBytes = Math.max(0, this.#pendingBytes - size);
     this.#retries = 0;
-    if (this.#hooks.accept && !this.#hooks.accept(jm)) return this.#hooks.reset ? void this.#reset() : this.stop();
+    if (this.#hooks.accept && !this.#hooks.accept(jm)) return this.#hooks.reset ? this.#reset() : this.stop();
     const pin = m.headers?.get("Nats-Pin-Id");
     if (pin && pin !== this.#pinId) {
       this.#pinId = pin;
-      this.#notes.emit({ type: "consumer_pinned", id: pin });
+      this.notes.emit({ type: "consumer_pinned", id: pin });
     }
-    this.#received++;
-    if (this.#o.callback) {
-      this.#processed++;
+    this.received++;
+    if (this.callback) {
+      this.processed++;
       try {
-        this.#o.callback(jm);
+        this.callback(jm);
       } catch (error) {
-        this.#notes.emit({ type: "callback_error", error });
+        this.notes.emit({ type: "callback_error", error });
       }
       this.#pull();
     } else {
       this.#bufMsgs++;
       this.#bufBytes += size;
       (jm as { size?: number }).size = size;
-      this.#queue.push(jm);
+      this.queue.push(jm);
     }
     if (this.#o.fetch && (this.#o.maxBytes > 0 ? this.#pendingBytes <= 0 : this.#pendingMsgs <= 0)) this.stop();
   }
 
   #taken(m: JsMsgImpl): void {
-    this.#processed++;
+    this.processed++;
     this.#bufMsgs--;
     this.#bufBytes -= (m as { size?: number }).size ?? 0;
     this.#pull();
@@ -193,18 +181,18 @@ export class PullMessages implements ConsumerMessages {
     if (code === 100) {
       if (m.reply) {
         this.#t.api.nc.publish(m.reply);
-        this.#notes.emit({ type: "flow_control" });
-      } else this.#notes.emit({ type: "heartbeat" });
+        this.notes.emit({ type: "flow_control" });
+      } else this.notes.emit({ type: "heartbeat" });
       return;
     }
     if (code === 503) return this.#noResponders();
     if (code === 409 && (d.includes("consumer deleted") || d.includes("push based"))) {
-      this.#notes.emit({ type: "consumer_deleted", code, description });
-      if (this.#hooks.reset && d.includes("deleted")) return void this.#reset();
+      this.notes.emit({ type: "consumer_deleted", code, description });
+      if (this.#hooks.reset && d.includes("deleted")) return this.#reset();
       return this.stop(new JetStreamStatusError(code, description));
     }
     if (code === 409 && d.includes("exceeded")) {
-      this.#notes.emit({ type: "exceeded_limits", code, description });
+      this.notes.emit({ type: "exceeded_limits", code, description });
       if (!d.includes("maxwaiting")) return this.stop(new JetStreamStatusError(code, description));
       this.#subtractPending(m) || (this.#pendingMsgs = this.#pendingBytes = 0);
       return this.#retryLater();
@@ -212,8 +200,8 @@ export class PullMessages implements ConsumerMessages {
     if (code === 400 || code === 412) return this.stop(new JetStreamStatusError(code, description));
     if (code === 423) {
       this.#pinId = "";
-      this.#notes.emit({ type: "consumer_unpinned", code, description });
-    } else this.#notes.emit({ type: "debug", code, description });
+      this.notes.emit({ type: "consumer_unpinned", code, description });
+    } else this.notes.emit({ type: "debug", code, description });
     // 404, 408, 409 (batch completed, leadership change, …), 423: the request is over
     if (!this.#subtractPending(m)) this.#pendingMsgs = this.#pendingBytes = 0;
     if (this.#o.fetch) return this.stop();
@@ -221,16 +209,16 @@ export class PullMessages implements ConsumerMessages {
   }
 
   #noResponders(): void {
-    this.#notes.emit({ type: "no_responders", code: 503 });
+    this.notes.emit({ type: "no_responders", code: 503 });
     this.#pendingMsgs = this.#pendingBytes = 0;
     if (this.#o.fetch) return this.stop(new JetStreamStatusError(503, "No Responders"));
-    if (this.#hooks.reset) return void this.#reset();
+    if (this.#hooks.reset) return this.#reset();
     if (this.#o.abortOnMissing) void this.#checkExists();
     this.#retryLater();
   }
 
   #retryLater(): void {
-    if (this.#retry !== undefined || this.#stopped) return;
+    if (this.#retry !== undefined || this.stopped) return;
     this.#retry = setTimeout(() => {
       this.#retry = undefined;
       this.#pull();
@@ -242,102 +230,60 @@ export class PullMessages implements ConsumerMessages {
       await this.#t.api.request(`CONSUMER.INFO.${this.#t.stream}.${this.#t.consumer}`);
     } catch (err) {
       if (!(err instanceof JetStreamApiError)) return;
-      if (err.is(JsApiCodes.StreamNotFound)) this.#notes.emit({ type: "stream_not_found" });
-      else if (err.is(JsApiCodes.ConsumerNotFound)) this.#notes.emit({ type: "consumer_not_found" });
+      if (err.is(JsApiCodes.StreamNotFound)) this.notes.emit({ type: "stream_not_found" });
+      else if (err.is(JsApiCodes.ConsumerNotFound)) this.notes.emit({ type: "consumer_not_found" });
       else return;
       this.stop(err);
     }
   }
 
-  #missed(count: number): void {
-    this.#notes.emit({ type: "heartbeats_missed", count });
+  protected missed(): void {
     if (this.#o.fetch) return this.stop(new HeartbeatsMissedError(this.#o.hb));
     this.#pendingMsgs = this.#pendingBytes = 0;
-    if (this.#hooks.reset) return void this.#reset();
+    if (this.#hooks.reset) return this.#reset();
     if (this.#o.abortOnMissing) void this.#checkExists();
     this.#pull();
   }
 
-  #reconnected(): void {
-    this.#notes.emit({ type: "reset" });
+  protected reconnected(): void {
     // a fetch's one request stays open: if the server lost it, the heartbeats stop and say so
     if (this.#o.fetch) return;
     this.#pendingMsgs = this.#pendingBytes = 0;
-    if (this.#hooks.reset) return void this.#reset();
+    if (this.#hooks.reset) return this.#reset();
     this.#pull();
   }
 
-  async #reset(): Promise<void> {
-    if (this.#resetting || this.#stopped || !this.#hooks.reset) return;
-    this.#resetting = true;
-    const old = this.#sub;
-    this.#sub = undefined;
-    old?.unsubscribe();
-    this.#pendingMsgs = this.#pendingBytes = 0;
-    let name: string | undefined;
-    try {
-      name = await this.#hooks.reset(this.#abort.signal);
-    } catch (err) {
-      this.#resetting = false;
-      return this.stop(err as Error);
-    }
-    this.#resetting = false;
-    if (this.#stopped) return;
-    if (!name) return this.stop();
-    this.#t.consumer = name;
-    this.#notes.emit({ type: "ordered_consumer_recreated", name });
-    this.#subscribe();
-    this.#monitor.touch();
-    this.#pull();
+  #reset(): void {
+    const hooks = this.#hooks;
+    if (!hooks.reset) return;
+    void this.recreate(
+      (signal) => {
+        this.#pendingMsgs = this.#pendingBytes = 0;
+        return hooks.reset!(signal);
+      },
+      (name) => {
+        this.#t.consumer = name;
+        this.notes.emit({ type: "ordered_consumer_recreated", name });
+        this.#subscribe();
+        this.monitor.touch();
+        this.#pull();
+      },
+    );
   }
 
-  status(): AsyncIterable<ConsumerNotification> {
-    return this.#notes.listen();
-  }
-
-  stop(err?: Error): void {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    this.#abort.abort();
-    this.#monitor.stop();
+  /** Also cancels a pending retry and the fetch timer. */
+  override stop(err?: Error): void {
     clearTimeout(this.#retry);
     clearTimeout(this.#fetchTimer);
-    const sub = this.#sub;
-    this.#sub = undefined;
-    if (sub && !sub.isClosed()) sub.unsubscribe();
-    this.#queue.end(err);
-    this.#notes.end();
-    this.#closed.resolve(err);
-  }
-
-  close(): Promise<void | Error> {
-    this.stop();
-    this.#queue.discard();
-    return this.#closed.promise;
-  }
-
-  closed(): Promise<void | Error> {
-    return this.#closed.promise;
-  }
-
-  getProcessed(): number {
-    return this.#processed;
+    super.stop(err);
   }
 
   getPending(): number {
     return this.#pendingMsgs;
   }
 
-  getReceived(): number {
-    return this.#received;
-  }
-
   [Symbol.asyncIterator](): AsyncIterator<JsMsg> {
-    if (this.#o.callback) throw new InvalidArgumentError("messages with a callback cannot be iterated");
-    return this.#queue[Symbol.asyncIterator]();
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
+    this.iterable();
+    return this.queue[Symbol.asyncIterator]();
   }
 }

@@ -5,13 +5,11 @@
  *
  * @module
  */
-import { deferred } from "../src/encoding.ts";
-import { InvalidArgumentError, type Msg, type Subscription } from "../src/core.ts";
+import type { Msg, Subscription } from "../src/core.ts";
 import type { JsApi } from "./api.ts";
-import { AsyncQueue, Broadcaster } from "../src/queue.ts";
-import type { ConsumerMessages, ConsumerNotification } from "./consume_types.ts";
+import type { ConsumerMessages } from "./consume_types.ts";
 import { type JsMsg, JsMsgImpl } from "./jsmsg.ts";
-import { PullMonitor } from "./pull_monitor.ts";
+import { MessagesBase } from "./messages_base.ts";
 
 /** Options of a push consumer's `consume()`. */
 export interface PushConsumerOptions {
@@ -46,45 +44,37 @@ export interface PushHooks {
 
 type Item = JsMsgImpl | { fc: string };
 
-/** The implementation of {@link ConsumerMessages} for push consumers. */
-export class PushMessages implements ConsumerMessages {
+/**
+ * The implementation of {@link ConsumerMessages} for push consumers.
+ *
+ * @example
+ * ```ts ignore
+ * const pm = new PushMessages(api, { subject: "deliver.me", hb: 5000 }, {});
+ * for await (const m of pm) m.ack();
+ * ```
+ */
+export class PushMessages extends MessagesBase<Item> implements ConsumerMessages {
   readonly #api: JsApi;
   readonly #queueName: string | undefined;
   readonly #hooks: PushHooks;
-  readonly #queue = new AsyncQueue<Item>();
-  readonly #notes = new Broadcaster<ConsumerNotification>(256);
-  readonly #closed = deferred<void | Error>();
-  readonly #abort = new AbortController();
-  readonly #monitor: PullMonitor;
-  readonly #callback: ((m: JsMsg) => void) | undefined;
   readonly #stalled = new Set<string>();
-  #sub: Subscription | undefined;
-  #received = 0;
-  #processed = 0;
-  #stopped = false;
-  #resetting = false;
 
   /** Subscribes to `target.subject` and starts watching heartbeats and the connection. */
   constructor(api: JsApi, target: PushTarget, opts: PushConsumerOptions, hooks: PushHooks = {}) {
+    super(api.nc, target.hb, opts.callback);
     this.#api = api;
     this.#queueName = target.queue;
     this.#hooks = hooks;
-    this.#callback = opts.callback;
-    this.#monitor = new PullMonitor(api.nc, target.hb, {
-      active: () => !this.#stopped && !this.#resetting,
-      missed: (count) => {
-        this.#notes.emit({ type: "heartbeats_missed", count });
-        void this.#reset();
-      },
-      disconnected: () => {},
-      reconnected: () => {
-        this.#notes.emit({ type: "reset" });
-        void this.#reset();
-      },
-    });
     this.#subscribe(target.subject);
-    this.#monitor.start();
-    this.#queue.onReturn = () => this.stop();
+    this.monitor.start();
+  }
+
+  protected missed(): void {
+    this.#reset();
+  }
+
+  protected reconnected(): void {
+    this.#reset();
   }
 
   #subscribe(subject: string): void {
@@ -92,20 +82,17 @@ export class PushMessages implements ConsumerMessages {
       queue: this.#queueName,
       callback: (_e, m) => this.#onMsg(sub, m),
     });
-    this.#sub = sub;
-    sub.closed.then((err) => {
-      if (this.#sub === sub && !this.#resetting) this.stop(err || undefined);
-    });
+    this.watch(sub);
   }
 
   #respond(subject: string): void {
     this.#api.nc.publish(subject);
-    this.#notes.emit({ type: "flow_control" });
+    this.notes.emit({ type: "flow_control" });
   }
 
   #onMsg(sub: Subscription, m: Msg): void {
-    if (this.#stopped || sub !== this.#sub) return;
-    this.#monitor.touch();
+    if (this.stopped || sub !== this.sub) return;
+    this.monitor.touch();
     const code = m.data.length === 0 ? m.headers?.code ?? 0 : 0;
     if (code === 100) {
       const stalled = m.headers?.get("Nats-Consumer-Stalled");
@@ -114,107 +101,65 @@ export class PushMessages implements ConsumerMessages {
         this.#respond(stalled);
       }
       if (m.reply) {
-        if (this.#callback) this.#respond(m.reply);
-        else this.#queue.push({ fc: m.reply });
+        if (this.callback) this.#respond(m.reply);
+        else this.queue.push({ fc: m.reply });
         return;
       }
-      this.#notes.emit({ type: "heartbeat" });
-      if (this.#hooks.heartbeat && !this.#hooks.heartbeat(m)) void this.#reset();
+      this.notes.emit({ type: "heartbeat" });
+      if (this.#hooks.heartbeat && !this.#hooks.heartbeat(m)) this.#reset();
       return;
     }
     if (code === 409) {
-      this.#notes.emit({ type: "consumer_deleted", code, description: m.headers?.description ?? "" });
-      return void this.#reset();
+      this.notes.emit({ type: "consumer_deleted", code, description: m.headers?.description ?? "" });
+      return this.#reset();
     }
     if (code !== 0) return;
     const jm = new JsMsgImpl(m, this.#api.nc);
-    if (this.#hooks.accept && !this.#hooks.accept(jm)) return void this.#reset();
-    this.#received++;
-    if (this.#callback) {
-      this.#processed++;
+    if (this.#hooks.accept && !this.#hooks.accept(jm)) return this.#reset();
+    this.received++;
+    if (this.callback) {
+      this.processed++;
       try {
-        this.#callback(jm);
+        this.callback(jm);
       } catch (error) {
-        this.#notes.emit({ type: "callback_error", error });
+        this.notes.emit({ type: "callback_error", error });
       }
-    } else this.#queue.push(jm);
+    } else this.queue.push(jm);
   }
 
-  async #reset(): Promise<void> {
-    if (this.#resetting || this.#stopped || !this.#hooks.reset) return;
-    this.#resetting = true;
-    const old = this.#sub;
-    this.#sub = undefined;
-    old?.unsubscribe();
-    let name: string | undefined;
-    try {
-      name = await this.#hooks.reset(this.#abort.signal, (subject) => this.#subscribe(subject));
-    } catch (err) {
-      this.#resetting = false;
-      return this.stop(err as Error);
-    }
-    this.#resetting = false;
-    if (this.#stopped) return;
-    if (!name) return this.stop();
-    this.#monitor.touch();
-    this.#notes.emit({ type: "ordered_consumer_recreated", name });
+  #reset(): void {
+    const hooks = this.#hooks;
+    if (!hooks.reset) return;
+    void this.recreate(
+      (signal) => hooks.reset!(signal, (subject) => this.#subscribe(subject)),
+      (name) => {
+        this.monitor.touch();
+        this.notes.emit({ type: "ordered_consumer_recreated", name });
+      },
+    );
   }
 
-  status(): AsyncIterable<ConsumerNotification> {
-    return this.#notes.listen();
-  }
-
-  stop(err?: Error): void {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    this.#abort.abort();
-    this.#monitor.stop();
-    const sub = this.#sub;
-    this.#sub = undefined;
-    if (sub && !sub.isClosed()) sub.unsubscribe();
-    this.#queue.end(err);
-    this.#notes.end();
+  /** Resolves `closed()` once the `cleanup` hook has finished. */
+  protected override settle(err: Error | undefined): void {
     const cleanup = this.#hooks.cleanup?.().catch(() => {}) ?? Promise.resolve();
-    cleanup.then(() => this.#closed.resolve(err));
-  }
-
-  close(): Promise<void | Error> {
-    this.stop();
-    this.#queue.discard();
-    return this.#closed.promise;
-  }
-
-  closed(): Promise<void | Error> {
-    return this.#closed.promise;
-  }
-
-  getProcessed(): number {
-    return this.#processed;
+    cleanup.then(() => super.settle(err));
   }
 
   getPending(): number {
-    return this.#queue.length;
-  }
-
-  getReceived(): number {
-    return this.#received;
+    return this.queue.length;
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<JsMsg> {
-    if (this.#callback) throw new InvalidArgumentError("messages with a callback cannot be iterated");
+    this.iterable();
     try {
-      for await (const item of this.#queue) {
+      for await (const item of this.queue) {
         if (item instanceof JsMsgImpl) {
-          this.#processed++;
+          this.processed++;
           yield item;
         } else this.#respond(item.fc);
       }
     } finally {
       this.stop();
     }
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
   }
 }
