@@ -8,6 +8,7 @@
  * @module
  */
 import { PARSER_WASM_BASE64 } from "./parser_wasm.ts";
+import { decodeBase64 } from "./base64.ts";
 
 /** The exports of one parser instance. */
 export interface ParserExports {
@@ -30,13 +31,6 @@ export interface ParserExports {
 }
 
 let compiled: WebAssembly.Module | undefined;
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(text);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 /**
  * Creates a new parser instance with its own memory (the module is compiled on the first call).

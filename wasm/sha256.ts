@@ -10,6 +10,7 @@
  */
 import { InvalidOperationError } from "../src/errors.ts";
 import { SHA256_WASM_BASE64 } from "./sha256_wasm.ts";
+import { decodeBase64 } from "./base64.ts";
 
 interface Sha256Exports {
   readonly memory: WebAssembly.Memory;
@@ -22,13 +23,6 @@ interface Sha256Exports {
 }
 
 let compiled: WebAssembly.Module | undefined;
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(text);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 /**
  * An incremental SHA-256 hash: `update` with any number of pieces, then `digest`.
