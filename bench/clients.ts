@@ -32,32 +32,22 @@ export interface BenchConn {
   close(): Promise<void>;
 }
 
-class Ours implements BenchConn {
-  constructor(readonly nc: OursConnection, readonly loop: "every" | "catch") {}
+/** What both clients' connections offer for the shared operations (structurally). */
+interface CommonConn {
+  flush(): Promise<void>;
+  subscribe(
+    subject: string,
+    opts: { callback: (err: unknown, m: { data: Uint8Array; respond(data: Uint8Array): boolean }) => void },
+  ): unknown;
+  request(subject: string, data: Uint8Array, opts: { timeout: number }): Promise<{ data: Uint8Array }>;
+  close(): Promise<void>;
+}
 
-  async publishMany(subject: string, data: Uint8Array, n: number): Promise<void> {
-    const nc = this.nc;
-    if (this.loop === "every") {
-      // writable() resolves at once while the bounded outbound buffer (64 MiB) is at most half full,
-      // so this costs one resolved await per 1024 messages and only waits when the socket lags.
-      for (let i = 0; i < n; i++) {
-        if ((i & 1023) === 0) await nc.writable();
-        nc.publish(subject, data);
-      }
-      return;
-    }
-    // "catch": publish flat out; publish() throws OutboundBufferFullError (nothing sent) when the
-    // buffer is full, then wait until it is half empty and retry that message.
-    for (let i = 0; i < n; i++) {
-      try {
-        nc.publish(subject, data);
-      } catch (err) {
-        if (!(err instanceof OutboundBufferFullError)) throw err;
-        await nc.writable();
-        nc.publish(subject, data);
-      }
-    }
-  }
+/** The operations that are written the same way for both clients; each adds its publish loop. */
+abstract class CommonBenchConn implements BenchConn {
+  constructor(readonly nc: CommonConn) {}
+
+  abstract publishMany(subject: string, data: Uint8Array, n: number): Promise<void>;
 
   flush(): Promise<void> {
     return this.nc.flush();
@@ -92,46 +82,46 @@ class Ours implements BenchConn {
   }
 }
 
-class Official implements BenchConn {
-  constructor(readonly nc: OfficialConnection) {}
+class Ours extends CommonBenchConn {
+  constructor(override readonly nc: OursConnection, readonly loop: "every" | "catch") {
+    super(nc);
+  }
+
+  async publishMany(subject: string, data: Uint8Array, n: number): Promise<void> {
+    const nc = this.nc;
+    if (this.loop === "every") {
+      // writable() resolves at once while the bounded outbound buffer (64 MiB) is at most half full,
+      // so this costs one resolved await per 1024 messages and only waits when the socket lags.
+      for (let i = 0; i < n; i++) {
+        if ((i & 1023) === 0) await nc.writable();
+        nc.publish(subject, data);
+      }
+      return;
+    }
+    // "catch": publish flat out; publish() throws OutboundBufferFullError (nothing sent) when the
+    // buffer is full, then wait until it is half empty and retry that message.
+    for (let i = 0; i < n; i++) {
+      try {
+        nc.publish(subject, data);
+      } catch (err) {
+        if (!(err instanceof OutboundBufferFullError)) throw err;
+        await nc.writable();
+        nc.publish(subject, data);
+      }
+    }
+  }
+}
+
+class Official extends CommonBenchConn {
+  constructor(override readonly nc: OfficialConnection) {
+    super(nc);
+  }
 
   publishMany(subject: string, data: Uint8Array, n: number): Promise<void> {
     // nats.js's own bench: a tight synchronous loop (its buffer is unbounded), then flush().
     const nc = this.nc;
     for (let i = 0; i < n; i++) nc.publish(subject, data);
     return Promise.resolve();
-  }
-
-  flush(): Promise<void> {
-    return this.nc.flush();
-  }
-
-  countSub(subject: string, target: number): CountingSub {
-    const s = signal();
-    let count = 0;
-    this.nc.subscribe(subject, {
-      callback: () => {
-        if (++count === target) s.resolve();
-      },
-    });
-    return { done: s.promise, received: () => count };
-  }
-
-  echo(subject: string): void {
-    this.nc.subscribe(subject, {
-      callback: (_err, m) => {
-        m.respond(m.data);
-      },
-    });
-  }
-
-  async request(subject: string, data: Uint8Array): Promise<number> {
-    const m = await this.nc.request(subject, data, { timeout: 5000 });
-    return m.data.length;
-  }
-
-  close(): Promise<void> {
-    return this.nc.close();
   }
 }
 

@@ -15,7 +15,7 @@ import type { Status } from "./status.ts";
 import type { Subscription, SubscriptionOptions } from "./subscription.ts";
 import { headerBlock, type TraceOptions } from "./trace.ts";
 import type { Dialer } from "./transport/transport.ts";
-import { checkInboxPrefix, publishSubjectBytes } from "./validate.ts";
+import { checkInboxPrefix, oneOffSubjectBytes, publishSubjectBytes } from "./validate.ts";
 
 /** Set by the class below: publishes a deferred frame (see {@link publishDeferred}). */
 let deferredPublisher: (nc: NatsConnection, subject: string, data: Uint8Array) => void;
@@ -212,7 +212,7 @@ export class NatsConnection implements AsyncDisposable {
 
   static {
     deferredPublisher = (nc, subject, data) =>
-      nc.#conn.publishBytes(publishSubjectBytes(subject), undefined, undefined, data, true);
+      nc.#conn.publishBytes(oneOffSubjectBytes(subject), undefined, undefined, data, true);
   }
 }
 
@@ -220,7 +220,8 @@ export class NatsConnection implements AsyncDisposable {
  * Publishes `data` to `subject` like `nc.publish`, except that the frame does not start a socket
  * write of its own: it leaves with the next write or after at most a timer tick. For JetStream
  * acks, which are sent for nearly every message consumed: written a few at a time they cost a
- * system call each, on both sides. Internal (not exported by the entry points).
+ * system call each, on both sides. The subject is validated but not cached (each ack subject is
+ * used once). Internal (not exported by the entry points).
  *
  * @example
  * ```ts ignore

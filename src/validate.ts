@@ -6,8 +6,6 @@ import { InvalidSubjectError } from "./errors.ts";
 import { asciiOrUtf8 } from "./encoding.ts";
 
 const CACHE_LIMIT = 4096;
-const ACK_PREFIX = "$JS.ACK.";
-const FAST_INGEST_SUFFIX = ".$FI";
 const publishCache = new Map<string, Uint8Array>();
 
 function isBlankCode(c: number): boolean {
@@ -43,19 +41,20 @@ export function subjectProblem(subject: string, wild: boolean): string {
  * Throws {@link InvalidSubjectError}.
  */
 export function publishSubjectBytes(subject: string): Uint8Array {
-  // JetStream ack subjects and fast-ingest reply subjects are used once each: looking them up or
-  // caching them only costs
-  if (subject.startsWith(ACK_PREFIX) || subject.endsWith(FAST_INGEST_SUFFIX)) return encodePublishSubject(subject);
   const hit = publishCache.get(subject);
   if (hit !== undefined) return hit;
-  const bytes = encodePublishSubject(subject);
+  const bytes = oneOffSubjectBytes(subject);
   if (publishCache.size >= CACHE_LIMIT) publishCache.clear();
   publishCache.set(subject, bytes);
   return bytes;
 }
 
-/** Checks and encodes a publish subject in one pass when it is ASCII; the general path otherwise. */
-function encodePublishSubject(subject: string): Uint8Array {
+/**
+ * Validates a subject to publish to and returns its bytes without caching them: for subjects used
+ * once (JetStream ack subjects), which would only churn the cache. Checks and encodes in one pass
+ * when the subject is ASCII. Throws {@link InvalidSubjectError}.
+ */
+export function oneOffSubjectBytes(subject: string): Uint8Array {
   const n = typeof subject === "string" ? subject.length : 0;
   const out = new Uint8Array(n);
   let tokenStart = 0;
