@@ -7,6 +7,7 @@
  */
 import type { Msg, NatsConnection, NatsError, Subscription } from "../src/core.ts";
 import { AsyncQueue } from "../src/queue.ts";
+import { checkOptions, int, type OptionRules } from "../src/option_check.ts";
 
 /**
  * The kinds of advisories {@link Advisories} yields (the last part of the event's `type`).
@@ -110,6 +111,9 @@ export interface AdvisoriesOptions {
   maxPending?: number;
 }
 
+/** The rules of {@link AdvisoriesOptions}. */
+export const advisoriesRules: OptionRules = { maxPending: int(1) };
+
 function kindOf(subject: string): AdvisoryKind | undefined {
   if (subject.startsWith(ADVISORY_PREFIX)) {
     const key = subject.slice(ADVISORY_PREFIX.length).split(".", 2).join(".");
@@ -145,7 +149,8 @@ export class Advisories implements AsyncIterable<Advisory>, AsyncDisposable {
 
   /** Subscribes on `nc` (use `jsm.advisories()`). */
   constructor(nc: NatsConnection, opts: AdvisoriesOptions = {}) {
-    this.#maxPending = Math.max(1, opts.maxPending ?? ADVISORIES_MAX_PENDING);
+    checkOptions("advisories", opts, advisoriesRules);
+    this.#maxPending = opts.maxPending ?? ADVISORIES_MAX_PENDING;
     const callback = (_err: NatsError | null, m: Msg) => this.#onMsg(m);
     this.#subs = [ADVISORY_PREFIX, ACK_METRIC_PREFIX].map((p) => nc.subscribe(`${p}>`, { callback }));
     // The advisories decide: losing only the ack metric (e.g. no permission for it) is not fatal.

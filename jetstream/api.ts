@@ -5,9 +5,12 @@
  */
 import { InvalidArgumentError, type NatsConnection, NoRespondersError } from "../src/core.ts";
 import type { MsgHdrs } from "../src/core.ts";
+import { checkOptions, describeValue, ms, type OptionRule, type OptionRules } from "../src/option_check.ts";
+import { subjectProblem } from "../src/validate.ts";
 import type { ApiResponse } from "./api_types.ts";
 import { JetStreamApiError, JetStreamNotEnabledError, JsApiCodes } from "./errors.ts";
 import { ServerFeatures } from "./features.ts";
+import { headersRule } from "./option_rules.ts";
 
 /** Options shared by `jetstream()` and `jetstreamManager()`. */
 export interface JetStreamOptions {
@@ -18,6 +21,22 @@ export interface JetStreamOptions {
   /** Milliseconds to wait for an API reply (default 5000). */
   timeout?: number;
 }
+
+/** A string that `make` turns into a subject prefix without wildcards. */
+function prefixRule(make: (v: string) => string): OptionRule {
+  return (v, label) => {
+    if (typeof v !== "string") throw new InvalidArgumentError(`${label} must be a string, got ${describeValue(v)}`);
+    const why = subjectProblem(make(v), false);
+    if (why) throw new InvalidArgumentError(`${label} does not make a valid subject prefix: ${why}`);
+  };
+}
+
+/** The rules of {@link JetStreamOptions}. */
+export const jetStreamOptionsRules: OptionRules = {
+  apiPrefix: prefixRule((p) => p.replace(/\.+$/, "")),
+  domain: prefixRule((d) => `$JS.${d}.API`),
+  timeout: ms(1),
+};
 
 /** Default API timeout in milliseconds. */
 export const DEFAULT_API_TIMEOUT = 5000;
@@ -47,6 +66,9 @@ export interface ApiCallOptions {
   headers?: MsgHdrs;
 }
 
+/** The rules of {@link ApiCallOptions}. */
+export const apiCallRules: OptionRules = { timeout: ms(1), headers: headersRule };
+
 /** A JetStream API client bound to one connection and prefix. */
 export class JsApi {
   /** The connection. */
@@ -59,8 +81,9 @@ export class JsApi {
   readonly opts: JetStreamOptions;
   #features: ServerFeatures | undefined;
 
-  /** Creates the client. */
+  /** Creates the client; throws `InvalidArgumentError` for bad options (see {@link jetStreamOptionsRules}). */
   constructor(nc: NatsConnection, opts: JetStreamOptions = {}) {
+    checkOptions("jetstream", opts, jetStreamOptionsRules);
     this.nc = nc;
     this.opts = { ...opts };
     this.prefix = apiPrefix(opts);
@@ -81,12 +104,13 @@ export class JsApi {
    * Throws {@link JetStreamApiError} when the answer has an error, {@link JetStreamNotEnabledError}
    * when nobody answers.
    */
-  async request<T>(subject: string, body?: unknown, opts: ApiCallOptions = {}): Promise<T> {
+  async request<T>(subject: string, body?: unknown, opts?: ApiCallOptions): Promise<T> {
+    if (opts !== undefined) checkOptions("JetStream API call", opts, apiCallRules);
     const full = `${this.prefix}.${subject}`;
     const payload = body === undefined ? "" : JSON.stringify(body);
     let msg;
     try {
-      msg = await this.nc.request(full, payload, { timeout: opts.timeout ?? this.timeout, headers: opts.headers });
+      msg = await this.nc.request(full, payload, { timeout: opts?.timeout ?? this.timeout, headers: opts?.headers });
     } catch (err) {
       if (err instanceof NoRespondersError) throw new JetStreamNotEnabledError(full, { cause: err });
       throw err;

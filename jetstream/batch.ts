@@ -8,11 +8,14 @@
  * @module
  */
 import { headers, InvalidArgumentError, InvalidOperationError, type MsgHdrs, nuid, type Payload } from "../src/core.ts";
+import { payloadBytes } from "../src/encoding.ts";
 import { parseApiResponse } from "./api.ts";
 import type { PubAck } from "./api_types.ts";
 import type { JetStreamClient } from "./client.ts";
 import { Feature } from "./features.ts";
-import type { PublishExpectations } from "./publish.ts";
+import { expectRules, type PublishExpectations } from "./publish.ts";
+import { any, bool, checkOptions, int, ms, type OptionRules, shape, str, subject } from "../src/option_check.ts";
+import { headersRule, ttlRule } from "./option_rules.ts";
 
 /** Expectations a batch message may carry (`lastMsgID` is refused by the server). */
 export type BatchExpectations = Omit<PublishExpectations, "lastMsgID">;
@@ -33,6 +36,9 @@ export interface BatchMessageOptions {
   expect?: Omit<BatchExpectations, "lastSequence">;
 }
 
+/** The rules of {@link BatchMessageOptions} (what batches refuse, such as `expect.lastMsgID`, gets its own error). */
+const batchMessageRules: OptionRules = { headers: headersRule, msgID: str(), ttl: ttlRule, expect: shape(expectRules) };
+
 /** Options of the first message of a batch ({@link startBatch}). */
 export interface StartBatchOptions extends Omit<BatchMessageOptions, "expect"> {
   /** Expectations; `lastSequence` (the stream's last sequence before the batch) is allowed here. */
@@ -41,11 +47,17 @@ export interface StartBatchOptions extends Omit<BatchMessageOptions, "expect"> {
   timeout?: number;
 }
 
+/** The rules of {@link StartBatchOptions} and {@link BatchCommitOptions}. */
+const startBatchRules: OptionRules = { ...batchMessageRules, timeout: ms(1) };
+
 /** Options of {@link Batch.add} when the server should confirm the message. */
 export interface BatchAddAckOptions extends BatchMessageOptions {
   /** Send as a request and wait for the server's empty ack (a round trip; use sparingly). */
   ack: true;
 }
+
+/** The rules of {@link Batch.add}'s options. */
+const batchAddRules: OptionRules = { ...batchMessageRules, ack: bool };
 
 /** Options of {@link Batch.commit}. */
 export interface BatchCommitOptions extends BatchMessageOptions {
@@ -156,14 +168,16 @@ export class Batch {
   /** Appends a message and waits for the server to confirm it; rejects with its error. */
   add(subject: string, payload: Payload | undefined, opts: BatchAddAckOptions): Promise<void>;
   add(subject: string, payload?: Payload, opts: BatchMessageOptions | BatchAddAckOptions = {}): void | Promise<void> {
+    checkOptions("batch add", opts, batchAddRules);
+    const data = payloadBytes(payload); // before the sequence advances
     const h = this.#next(opts);
     const nc = this.#js.nc;
     this.#lastSubject = subject;
     if (!("ack" in opts && opts.ack)) {
-      nc.publish(subject, payload, { headers: h });
+      nc.publish(subject, data, { headers: h });
       return;
     }
-    return nc.request(subject, payload, { headers: h, timeout: this.#timeout }).then((m) => {
+    return nc.request(subject, data, { headers: h, timeout: this.#timeout }).then((m) => {
       if (m.data.length) parseApiResponse(m.data, subject);
     }).catch((err) => {
       this.#closed = true;
@@ -174,13 +188,16 @@ export class Batch {
   /** Sends the last message with `Nats-Batch-Commit: 1`; the whole batch is stored or nothing. */
   commit(subject: string, payload?: Payload, opts: BatchCommitOptions = {}): Promise<BatchAck> {
     let h: MsgHdrs;
+    let data: Uint8Array;
     try {
+      checkOptions("batch commit", opts, startBatchRules);
+      data = payloadBytes(payload);
       h = this.#next(opts, "1");
     } catch (err) {
       return Promise.reject(err);
     }
     this.#closed = true;
-    return sendCommit(this.#js, subject, payload, h, opts.timeout ?? this.#timeout);
+    return sendCommit(this.#js, subject, data, h, opts.timeout ?? this.#timeout);
   }
 
   /**
@@ -190,6 +207,7 @@ export class Batch {
   end(opts: { timeout?: number } = {}): Promise<BatchAck> {
     let h: MsgHdrs;
     try {
+      checkOptions("batch end", opts, endRules);
       this.#js.api.features.require(Feature.AtomicBatchEOB);
       h = this.#next({}, "eob");
     } catch (err) {
@@ -246,6 +264,7 @@ export async function startBatch(
   payload?: Payload,
   opts: StartBatchOptions = {},
 ): Promise<Batch> {
+  checkOptions("startBatch", opts, startBatchRules);
   js.api.features.require(Feature.AtomicBatch);
   const id = nuid.next();
   const timeout = opts.timeout ?? js.api.timeout;
@@ -263,6 +282,9 @@ export interface BatchMessage extends StartBatchOptions {
   payload?: Payload;
 }
 
+/** The rules of {@link BatchMessage}. */
+const batchItemRules: OptionRules = { ...startBatchRules, subject: subject(false), payload: any };
+
 /** Options of {@link publishBatch}. */
 export interface PublishBatchOptions {
   /** Ask the server to confirm every n-th message (flow control; default: none in between). */
@@ -270,6 +292,12 @@ export interface PublishBatchOptions {
   /** Milliseconds to wait for each server answer (default: the JetStream timeout). */
   timeout?: number;
 }
+
+/** The rules of {@link PublishBatchOptions}. */
+const publishBatchRules: OptionRules = { ackEvery: int(1), timeout: ms(1) };
+
+/** The rules of the options of {@link Batch.end}. */
+const endRules: OptionRules = { timeout: ms(1) };
 
 /**
  * Publishes `messages` as one atomic batch: all are stored, with consecutive sequences, or none.
@@ -290,21 +318,31 @@ export async function publishBatch(
   messages: BatchMessage[],
   opts: PublishBatchOptions = {},
 ): Promise<BatchAck> {
-  if (messages.length === 0) throw new InvalidArgumentError("publishBatch needs at least one message");
-  const timeout = opts.timeout ?? messages[0].timeout ?? js.api.timeout;
-  const first = messages[0];
-  if (messages.length === 1) {
+  checkOptions("publishBatch", opts, publishBatchRules);
+  if (!Array.isArray(messages) || messages.length === 0) {
+    throw new InvalidArgumentError("publishBatch needs an array of at least one message");
+  }
+  // every message (options and payload) is checked before the first one is sent
+  const items = messages.map((m, i) => {
+    checkOptions(`publishBatch message ${i}`, m, batchItemRules);
+    if (m.subject === undefined) throw new InvalidArgumentError(`publishBatch message ${i} needs a subject`);
+    const { subject, payload, timeout, ...o } = m;
+    return { subject, data: payloadBytes(payload), timeout, o };
+  });
+  const timeout = opts.timeout ?? items[0].timeout ?? js.api.timeout;
+  const first = items[0];
+  if (items.length === 1) {
     js.api.features.require(Feature.AtomicBatch);
-    const h = batchHeaders(js, nuid.next(), 1, first, "1");
-    return await sendCommit(js, first.subject, first.payload, h, timeout);
+    const h = batchHeaders(js, nuid.next(), 1, first.o, "1");
+    return await sendCommit(js, first.subject, first.data, h, timeout);
   }
-  const b = await startBatch(js, first.subject, first.payload, { ...first, timeout });
+  const b = await startBatch(js, first.subject, first.data, { ...first.o, timeout });
   const every = opts.ackEvery ?? 0;
-  for (let i = 1; i < messages.length - 1; i++) {
-    const m = messages[i];
-    if (every > 0 && (i + 1) % every === 0) await b.add(m.subject, m.payload, { ...m, ack: true });
-    else b.add(m.subject, m.payload, m);
+  for (let i = 1; i < items.length - 1; i++) {
+    const m = items[i];
+    if (every > 0 && (i + 1) % every === 0) await b.add(m.subject, m.data, { ...m.o, ack: true });
+    else b.add(m.subject, m.data, m.o);
   }
-  const last = messages[messages.length - 1];
-  return await b.commit(last.subject, last.payload, { ...last, timeout: last.timeout ?? timeout });
+  const last = items[items.length - 1];
+  return await b.commit(last.subject, last.data, { ...last.o, timeout: last.timeout ?? timeout });
 }

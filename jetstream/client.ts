@@ -44,8 +44,9 @@ export class Consumers {
   async get(stream: string, name?: string | OrderedConsumerOptions): Promise<Consumer> {
     validateName("stream", stream);
     if (typeof name === "string") return await PullConsumer.get(this.#api, stream, name);
+    const oc = new OrderedConsumer(this.#api, stream, name ?? {});
     await this.#api.request(`STREAM.INFO.${stream}`);
-    return new OrderedConsumer(this.#api, stream, name ?? {});
+    return oc;
   }
 
   /**
@@ -55,8 +56,9 @@ export class Consumers {
   async getPushConsumer(stream: string, name?: string | OrderedPushConsumerOptions): Promise<PushConsumer> {
     validateName("stream", stream);
     if (typeof name === "string") return await NamedPushConsumer.get(this.#api, stream, name);
+    const pc = new OrderedPushConsumer(this.#api, stream, name ?? {});
     await this.#api.request(`STREAM.INFO.${stream}`);
-    return new OrderedPushConsumer(this.#api, stream, name ?? {});
+    return pc;
   }
 
   /**
@@ -64,7 +66,11 @@ export class Consumers {
    * `delete()` reject); `deliver_group` and `idle_heartbeat` must match the consumer's config.
    */
   getBoundPushConsumer(opts: BoundPushConsumerOptions): Promise<PushConsumer> {
-    return Promise.resolve(new BoundPushConsumer(this.#api, opts));
+    try {
+      return Promise.resolve(new BoundPushConsumer(this.#api, opts));
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 }
 

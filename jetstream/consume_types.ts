@@ -5,6 +5,7 @@
  * @module
  */
 import type { JsMsg } from "./jsmsg.ts";
+import { bool, fn, int, ms, type OptionRules, str } from "../src/option_check.ts";
 
 /** Priority-group fields of a pull (2.11+). */
 export interface PullPriorityOptions {
@@ -18,6 +19,9 @@ export interface PullPriorityOptions {
   priority?: number;
 }
 
+/** The rules of {@link PullPriorityOptions}. */
+const priorityRules: OptionRules = { group: str(), min_pending: int(0), min_ack_pending: int(0), priority: int(0, 9) };
+
 /** Options of `consumer.fetch()`. */
 export interface FetchOptions extends PullPriorityOptions {
   /** Most messages (default 100); excludes `max_bytes`. */
@@ -29,6 +33,12 @@ export interface FetchOptions extends PullPriorityOptions {
   /** Milliseconds between server heartbeats while waiting (off unless set, or when expires ≥ 30 s). */
   idle_heartbeat?: number;
 }
+
+/** The rules of {@link NextOptions}: `expires` at least 1 s (a timer), `idle_heartbeat` at most half of it. */
+export const nextRules: OptionRules = { ...priorityRules, expires: ms(1000), idle_heartbeat: ms(0) };
+
+/** The rules of {@link FetchOptions}. */
+export const fetchRules: OptionRules = { ...nextRules, max_messages: int(1), max_bytes: int(1) };
 
 /** Options of `consumer.next()`. */
 export interface NextOptions extends PullPriorityOptions {
@@ -57,6 +67,15 @@ export interface ConsumeOptions extends PullPriorityOptions {
   /** On a 503 or missed heartbeats, check the consumer and end if it is gone. */
   abort_on_missing_resource?: boolean;
 }
+
+/** The rules of {@link ConsumeOptions}. */
+export const consumeRules: OptionRules = {
+  ...fetchRules,
+  threshold_messages: int(0),
+  threshold_bytes: int(0),
+  callback: fn,
+  abort_on_missing_resource: bool,
+};
 
 /**
  * What happened while consuming: read `messages.status()`. Nothing here is thrown into the

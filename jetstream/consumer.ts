@@ -5,13 +5,22 @@
  */
 import { InvalidArgumentError } from "../src/core.ts";
 import type { JsApi } from "./api.ts";
-import type { ConsumeOptions, ConsumerMessages, FetchOptions, NextOptions } from "./consume_types.ts";
+import {
+  type ConsumeOptions,
+  type ConsumerMessages,
+  consumeRules,
+  type FetchOptions,
+  fetchRules,
+  type NextOptions,
+  nextRules,
+} from "./consume_types.ts";
 import type { ConsumerInfo } from "./consumer_types.ts";
 import { ConsumerAPI } from "./consumers_api.ts";
 import { Feature } from "./features.ts";
 import type { JsMsg } from "./jsmsg.ts";
 import { type PullHooks, PullMessages } from "./pull_messages.ts";
-import { resolvePullOptions } from "./pull_options.ts";
+import { type ResolvedPullOptions, resolvePullOptions } from "./pull_options.ts";
+import { checkOptions } from "../src/option_check.ts";
 
 /**
  * A consumer to read messages from.
@@ -43,16 +52,30 @@ export function checkPullFeatures(api: JsApi, opts: FetchOptions): void {
   if (opts.priority !== undefined) api.features.require(Feature.Stream212);
 }
 
-/** Starts a fetch over `stream`/`consumer`. */
+/**
+ * Checks the options of `kind` (`fetch`, `next` or `consume`: unknown keys, types, ranges, what
+ * the server supports) and applies the defaults; throws `InvalidArgumentError` before anything is
+ * sent.
+ */
+export function preparePull(
+  api: JsApi,
+  kind: "fetch" | "next" | "consume",
+  opts: ConsumeOptions | FetchOptions | NextOptions | undefined,
+): ResolvedPullOptions {
+  const o = checkOptions(kind, opts, kind === "consume" ? consumeRules : kind === "fetch" ? fetchRules : nextRules);
+  checkPullFeatures(api, o);
+  return resolvePullOptions(kind === "next" ? { ...o, max_messages: 1 } : o, kind !== "consume");
+}
+
+/** Starts a fetch over `stream`/`consumer` with options checked by {@link preparePull}. */
 export function startFetch(
   api: JsApi,
   stream: string,
   consumer: string,
-  opts: FetchOptions,
+  opts: ResolvedPullOptions,
   hooks?: PullHooks,
 ): PullMessages {
-  checkPullFeatures(api, opts);
-  const pm = new PullMessages({ api, stream, consumer }, resolvePullOptions(opts, true), hooks);
+  const pm = new PullMessages({ api, stream, consumer }, opts, hooks);
   pm.start();
   return pm;
 }
@@ -97,24 +120,23 @@ export class PullConsumer implements Consumer {
     return this.#info;
   }
 
-  fetch(opts: FetchOptions = {}): Promise<ConsumerMessages> {
+  fetch(opts?: FetchOptions): Promise<ConsumerMessages> {
     try {
-      return Promise.resolve(startFetch(this.#api, this.#stream, this.#name, opts));
+      return Promise.resolve(startFetch(this.#api, this.#stream, this.#name, preparePull(this.#api, "fetch", opts)));
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  async next(opts: NextOptions = {}): Promise<JsMsg | null> {
-    return await firstOf(startFetch(this.#api, this.#stream, this.#name, { ...opts, max_messages: 1 }));
+  async next(opts?: NextOptions): Promise<JsMsg | null> {
+    return await firstOf(startFetch(this.#api, this.#stream, this.#name, preparePull(this.#api, "next", opts)));
   }
 
-  consume(opts: ConsumeOptions = {}): Promise<ConsumerMessages> {
+  consume(opts?: ConsumeOptions): Promise<ConsumerMessages> {
     try {
-      checkPullFeatures(this.#api, opts);
       const pm = new PullMessages(
         { api: this.#api, stream: this.#stream, consumer: this.#name },
-        resolvePullOptions(opts, false),
+        preparePull(this.#api, "consume", opts),
       );
       pm.start();
       return Promise.resolve(pm);

@@ -10,6 +10,7 @@ import type { ConsumerConfig, ConsumerInfo, ConsumerPauseResponse, ConsumerReset
 import { Feature } from "./features.ts";
 import { Lister } from "./lister.ts";
 import { validateName } from "./util.ts";
+import { date, obj, oneOf } from "../src/option_check.ts";
 
 const GROUP_NAME = /^[A-Za-z0-9/_=-]{1,16}$/;
 
@@ -86,6 +87,8 @@ export class ConsumerAPI {
   /** Creates a consumer (fails with err_code 10148 if one with another config exists). */
   async add(stream: string, cfg: ConsumerConfig, action: "create" | "update" | "" = "create"): Promise<ConsumerInfo> {
     validateName("stream", stream);
+    obj(cfg, "consumer config");
+    oneOf("create", "update", "")(action, "consumer add action");
     checkConsumerConfig(this.#api, cfg);
     const { subject, body } = createRequest(this.#api, stream, cfg, action);
     return strip(await this.#api.request<ConsumerInfo>(subject, body));
@@ -93,6 +96,9 @@ export class ConsumerAPI {
 
   /** Changes a consumer: `cfg` is merged over its current configuration. */
   async update(stream: string, name: string, cfg: Partial<ConsumerConfig>): Promise<ConsumerInfo> {
+    validateName("stream", stream);
+    validateName("consumer", name);
+    obj(cfg, "consumer config");
     const current = await this.info(stream, name);
     const merged: ConsumerConfig = { ...current.config, ...cfg };
     return this.add(stream, merged, "update");
@@ -130,6 +136,7 @@ export class ConsumerAPI {
     this.#api.features.require(Feature.ConsumerPause);
     validateName("stream", stream);
     validateName("consumer", name);
+    date(until, "pause until");
     const r = await this.#api.request<ConsumerPauseResponse>(`CONSUMER.PAUSE.${stream}.${name}`, {
       pause_until: until.toISOString(),
     });
@@ -150,6 +157,9 @@ export class ConsumerAPI {
     this.#api.features.require(Feature.PriorityGroups);
     validateName("stream", stream);
     validateName("consumer", name);
+    if (typeof group !== "string" || !GROUP_NAME.test(group)) {
+      throw new InvalidArgumentError("unpin group must be a priority group name (1-16 of A-Z a-z 0-9 / _ = -)");
+    }
     await this.#api.request(`CONSUMER.UNPIN.${stream}.${name}`, { group });
   }
 

@@ -11,6 +11,9 @@ import { Feature } from "./features.ts";
 import type { StoredMsg } from "./stored_msg.ts";
 import { storedFromDirect } from "./stored_msg.ts";
 import { validateName } from "./util.ts";
+import { checkMsgRequest } from "./streams.ts";
+import { arrayOf, checkOptions, date, int, type OptionRules, subject } from "../src/option_check.ts";
+import { InvalidArgumentError } from "../src/core.ts";
 
 /** A single direct get: by sequence, the last of a subject, or the next of a subject from `seq`. */
 export type DirectMsgRequest =
@@ -32,6 +35,15 @@ export interface DirectBatchOptions {
   max_bytes?: number;
 }
 
+/** The rules of {@link DirectBatchOptions}. */
+export const directBatchRules: OptionRules = {
+  batch: int(1),
+  seq: int(1),
+  start_time: date,
+  next_by_subj: subject(true),
+  max_bytes: int(1),
+};
+
 /** The last message of every subject matching `multi_last` (2.11+), optionally as of a point in time. */
 export interface DirectLastForOptions {
   /** Subjects (wildcards allowed; at most 1024 matches). */
@@ -43,6 +55,14 @@ export interface DirectLastForOptions {
   /** Only messages up to this time. */
   up_to_time?: Date;
 }
+
+/** The rules of {@link DirectLastForOptions}. */
+export const directLastForRules: OptionRules = {
+  multi_last: arrayOf(subject(true)),
+  batch: int(1),
+  up_to_seq: int(1),
+  up_to_time: date,
+};
 
 function statusOf(msg: Msg): number {
   return msg.data.length === 0 ? msg.headers?.code ?? 0 : 0;
@@ -68,6 +88,7 @@ export class DirectStreamAPI {
   /** One message, or null when there is none. The stream must have `allow_direct`. */
   async getMessage(stream: string, query: DirectMsgRequest): Promise<StoredMsg | null> {
     validateName("stream", stream);
+    checkMsgRequest("direct getMessage", query);
     this.#api.features.require(Feature.DirectGet);
     const onlyLast = "last_by_subj" in query && Object.keys(query).length === 1;
     const subject = onlyLast
@@ -85,6 +106,11 @@ export class DirectStreamAPI {
   /** Up to `batch` messages, ending at the server's end-of-batch (204) marker. */
   getBatch(stream: string, opts: DirectBatchOptions): AsyncIterable<StoredMsg> {
     validateName("stream", stream);
+    checkOptions("direct getBatch", opts, directBatchRules);
+    if (opts?.batch === undefined) throw new InvalidArgumentError("direct getBatch needs 'batch'");
+    if (opts.seq !== undefined && opts.start_time !== undefined) {
+      throw new InvalidArgumentError("direct getBatch options 'seq' and 'start_time' exclude each other");
+    }
     const { start_time, ...rest } = opts;
     const body: Record<string, unknown> = { ...rest };
     if (start_time) body.start_time = start_time.toISOString();
@@ -95,6 +121,10 @@ export class DirectStreamAPI {
   /** The last message of each subject matching `multi_last`, ending at the 204 marker. */
   getLastMessagesFor(stream: string, opts: DirectLastForOptions): AsyncIterable<StoredMsg> {
     validateName("stream", stream);
+    checkOptions("direct getLastMessagesFor", opts, directLastForRules);
+    if (!opts?.multi_last?.length) {
+      throw new InvalidArgumentError("direct getLastMessagesFor needs 'multi_last' with at least one subject");
+    }
     const { up_to_time, ...rest } = opts;
     const body: Record<string, unknown> = { ...rest };
     if (up_to_time) body.up_to_time = up_to_time.toISOString();

@@ -8,23 +8,31 @@
  * @module
  */
 import { InvalidArgumentError, type MsgHdrs, nuid, type Payload, TimeoutError } from "../src/core.ts";
+import { payloadBytes } from "../src/encoding.ts";
 import { checkInboxPrefix } from "../src/validate.ts";
 import type { BatchAck } from "./batch.ts";
 import type { JetStreamClient } from "./client.ts";
 import { FAST_INGEST_SUFFIX, FastIngestInbox, FastIngestOp } from "./fast_ingest_inbox.ts";
+import { checkOptions, ms, type OptionRules } from "../src/option_check.ts";
 import {
   type FastIngestGap,
   type FastIngestLastOptions,
+  fastIngestLastRules,
   FastIngestLimits,
   type FastIngestMessageError,
   type FastIngestMessageOptions,
+  fastIngestMessageRules,
   type FastIngestProgress,
   type StartFastIngestOptions,
+  startFastIngestRules,
 } from "./fast_ingest_types.ts";
 import { Feature } from "./features.ts";
 import { publishHeaders } from "./publish.ts";
 
 const noop = (): void => {};
+
+/** The rules of the options of {@link FastIngest.end}. */
+const endRules: OptionRules = { timeout: ms(1) };
 
 /** The resolved settings of a batch (see {@link StartFastIngestOptions}). */
 export interface FastIngestSettings {
@@ -99,6 +107,13 @@ export class FastIngest implements AsyncDisposable {
 
   /** Publishes a message; resolves with the progress once the flow-control window has room. */
   add(subject: string, payload?: Payload, opts?: FastIngestMessageOptions): Promise<FastIngestProgress> {
+    if (opts !== undefined) {
+      try {
+        checkOptions("fast-ingest add", opts, fastIngestMessageRules);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
     if (this.#closing) return Promise.reject(this.#inbox.closedError());
     if (this.#tail) return this.#chain(() => this.#add(subject, payload, opts));
     return this.#add(subject, payload, opts);
@@ -106,14 +121,26 @@ export class FastIngest implements AsyncDisposable {
 
   /** Publishes the final message and commits; resolves with the PubAck. */
   last(subject: string, payload?: Payload, opts: FastIngestLastOptions = {}): Promise<BatchAck> {
+    let data: Uint8Array;
+    try {
+      checkOptions("fast-ingest last", opts, fastIngestLastRules);
+      data = payloadBytes(payload); // a bad payload leaves the batch open
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.#commit(() => {
-      this.#send(subject, payload, publishHeaders(this.#js.api, subject, opts), FastIngestOp.Commit);
+      this.#send(subject, data, publishHeaders(this.#js.api, subject, opts), FastIngestOp.Commit);
       this.#committed = this.#seq;
     }, opts.timeout);
   }
 
   /** Commits without another message (an empty end-of-batch marker that is not stored). */
   end(opts: { timeout?: number } = {}): Promise<BatchAck> {
+    try {
+      checkOptions("fast-ingest end", opts, endRules);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.#commit(() => {
       this.#send(this.#subject, undefined, undefined, FastIngestOp.CommitEob);
       this.#committed = this.#seq - 1;
@@ -126,6 +153,7 @@ export class FastIngest implements AsyncDisposable {
    */
   ping(timeout: number = this.#timeout): Promise<FastIngestProgress> {
     try {
+      ms(1)(timeout, "fast-ingest ping timeout");
       if (this.#closing) throw this.#inbox.closedError();
       this.#inbox.check();
       this.#sendPing();
@@ -272,24 +300,23 @@ export async function startFastIngest(
   payload: Payload | undefined,
   opts: StartFastIngestOptions,
 ): Promise<FastIngest> {
-  js.api.features.require(Feature.FastBatch);
+  checkOptions("startFastIngest", opts, startFastIngestRules);
   if (typeof opts?.allowGaps !== "boolean") throw new InvalidArgumentError("allowGaps (true or false) is required");
+  js.api.features.require(Feature.FastBatch);
+  const data = payloadBytes(payload); // before the batch inbox subscribes
   const ackInterval = opts.ackInterval ?? FastIngestLimits.ackInterval;
-  if (!Number.isInteger(ackInterval) || ackInterval < 1 || ackInterval > FastIngestLimits.maxAckInterval) {
-    throw new InvalidArgumentError(`ackInterval must be an integer from 1 to ${FastIngestLimits.maxAckInterval}`);
-  }
   const inboxPrefix = opts.inboxPrefix ?? js.nc.options.inboxPrefix ?? "_INBOX";
   checkInboxPrefix(inboxPrefix);
   const h = publishHeaders(js.api, subject, opts);
-  const outstanding = Math.floor(opts.maxOutstandingAcks ?? FastIngestLimits.maxOutstandingAcks) || 1;
+  const outstanding = opts.maxOutstandingAcks ?? FastIngestLimits.maxOutstandingAcks;
   const fi = new FastIngest(js, nuid.next(), {
     subject,
     inboxPrefix,
     ackInterval,
     allowGaps: opts.allowGaps,
-    maxOutstandingAcks: Math.min(3, Math.max(1, outstanding)),
+    maxOutstandingAcks: Math.min(3, outstanding),
     timeout: opts.timeout ?? js.api.timeout,
   });
-  await begin(fi, payload, h);
+  await begin(fi, data, h);
   return fi;
 }

@@ -6,11 +6,16 @@
  */
 import type { BatchAck } from "./batch.ts";
 import { type ApiError, JetStreamApiError } from "./errors.ts";
-import type { JetStreamPublishOptions } from "./publish.ts";
+import { type JetStreamPublishOptions, publishRules } from "./publish.ts";
 import { NatsError } from "../src/core.ts";
+import { bool, int, ms, type OptionRules, str } from "../src/option_check.ts";
 
 /** Per-message options of a fast-ingest batch: the same headers `js.publish()` can send. */
 export type FastIngestMessageOptions = Omit<JetStreamPublishOptions, "timeout" | "retries">;
+
+const { timeout: _timeout, retries: _retries, ...messageRules } = publishRules;
+/** The rules of {@link FastIngestMessageOptions}. */
+export const fastIngestMessageRules: OptionRules = messageRules;
 
 /**
  * How a fast-ingest batch runs.
@@ -34,8 +39,9 @@ export interface FastIngestOptions {
    */
   ackInterval?: number;
   /**
-   * How many flow acks may be outstanding before `add()` waits (clamped to 1–3, default 2). At
-   * most `ackInterval × maxOutstandingAcks` messages are unacknowledged at any time.
+   * How many flow acks may be outstanding before `add()` waits (an integer ≥ 1, default 2; more
+   * than 3 counts as 3). At most `ackInterval × maxOutstandingAcks` messages are unacknowledged at
+   * any time.
    */
   maxOutstandingAcks?: number;
   /** Prefix of the batch's reply inbox (default: the connection's `inboxPrefix`). */
@@ -53,6 +59,9 @@ export interface FastIngestLastOptions extends FastIngestMessageOptions {
   /** Milliseconds to wait for the final PubAck (default: the batch's timeout). */
   timeout?: number;
 }
+
+/** The rules of {@link FastIngestLastOptions}. */
+export const fastIngestLastRules: OptionRules = { ...fastIngestMessageRules, timeout: ms(1) };
 
 /**
  * Where a batch stands: `batchSeq` is the batch sequence of the message just sent, `ackSeq` the
@@ -157,3 +166,13 @@ export const FastIngestLimits = {
   /** Milliseconds without traffic after which the server drops a batch (its default). */
   inactivityTimeout: 10_000,
 } as const;
+
+/** The rules of {@link StartFastIngestOptions} (`inboxPrefix` is checked as a subject when used). */
+export const startFastIngestRules: OptionRules = {
+  ...fastIngestMessageRules,
+  allowGaps: bool,
+  ackInterval: int(1, FastIngestLimits.maxAckInterval),
+  maxOutstandingAcks: int(1),
+  inboxPrefix: str(),
+  timeout: ms(1),
+};

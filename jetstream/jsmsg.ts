@@ -9,6 +9,10 @@ import { publishDeferred } from "../src/nats.ts";
 import { NotJetStreamMessageError } from "./errors.ts";
 import type { PullRequest } from "./consumer_types.ts";
 import { nanos } from "./util.ts";
+import { checkOptions, ms, num, type OptionRules, str } from "../src/option_check.ts";
+
+/** The rules of the options of {@link JsMsg.ackAck}. */
+const ackAckRules: OptionRules = { timeout: ms(1) };
 
 /** Metadata of a delivered message. */
 export interface DeliveryInfo {
@@ -108,7 +112,7 @@ export interface JsMsg {
   readonly time: Date;
   /** Acknowledges (terminal). */
   ack(): void;
-  /** Asks for redelivery, after `delayMs` when given (terminal). */
+  /** Asks for redelivery, after `delayMs` (a finite number; 0 or less: at once) when given (terminal). */
   nak(delayMs?: number): void;
   /** Tells the server work is in progress (resets the ack wait; repeatable). */
   working(): void;
@@ -187,6 +191,7 @@ export class JsMsgImpl implements JsMsg {
   }
 
   nak(delayMs?: number): void {
+    if (delayMs !== undefined) num(-Number.MAX_VALUE)(delayMs, "nak delay");
     this.#send(delayMs && delayMs > 0 ? `-NAK ${JSON.stringify({ delay: nanos(delayMs) })}` : NAK, true);
   }
 
@@ -195,6 +200,7 @@ export class JsMsgImpl implements JsMsg {
   }
 
   term(reason?: string): void {
+    if (reason !== undefined) str(true)(reason, "term reason");
     this.#send(reason ? `+TERM ${reason}` : TERM, true);
   }
 
@@ -205,6 +211,7 @@ export class JsMsgImpl implements JsMsg {
   }
 
   async ackAck(opts: { timeout?: number } = {}): Promise<boolean> {
+    checkOptions("ackAck", opts, ackAckRules);
     if (this.#done) return false;
     this.#done = true;
     await this.#nc.request(this.reply, "+ACK", { timeout: opts.timeout ?? 5000 });

@@ -5,16 +5,30 @@
  *
  * @module
  */
-import { InvalidOperationError, nuid } from "../src/core.ts";
+import { InvalidArgumentError, InvalidOperationError, nuid } from "../src/core.ts";
 import type { JsApi } from "./api.ts";
 import type { ConsumeOptions, ConsumerMessages, FetchOptions, NextOptions } from "./consume_types.ts";
-import type { ConsumerConfig, ConsumerInfo, DeliverPolicy, ReplayPolicy } from "./consumer_types.ts";
-import { type Consumer, firstOf, startFetch } from "./consumer.ts";
+import { type ConsumerConfig, type ConsumerInfo, DeliverPolicy, ReplayPolicy } from "./consumer_types.ts";
+import { type Consumer, firstOf, preparePull, startFetch } from "./consumer.ts";
 import { ConsumerAPI } from "./consumers_api.ts";
 import type { JsMsg, JsMsgImpl } from "./jsmsg.ts";
 import { type PullHooks, PullMessages } from "./pull_messages.ts";
-import { resolvePullOptions } from "./pull_options.ts";
+import type { ResolvedPullOptions } from "./pull_options.ts";
 import { backoff, nanos, sleep } from "./util.ts";
+import {
+  arrayOf,
+  bool,
+  checkOptions,
+  date,
+  either,
+  int,
+  num,
+  oneOf,
+  type OptionRules,
+  str,
+  subject,
+} from "../src/option_check.ts";
+import { nameRule } from "./option_rules.ts";
 
 /** Options of an ordered consumer. */
 export interface OrderedConsumerOptions {
@@ -34,6 +48,33 @@ export interface OrderedConsumerOptions {
   inactive_threshold?: number;
   /** Deliver only headers. */
   headers_only?: boolean;
+}
+
+/** The rules of {@link OrderedConsumerOptions}. */
+export const orderedConsumerRules: OptionRules = {
+  name_prefix: nameRule("ordered consumer name prefix"),
+  filter_subjects: either(subject(true), arrayOf(subject(true))),
+  deliver_policy: oneOf(...Object.values(DeliverPolicy)),
+  opt_start_seq: int(1),
+  opt_start_time: either(str(), date),
+  replay_policy: oneOf(...Object.values(ReplayPolicy)),
+  inactive_threshold: num(1),
+  headers_only: bool,
+};
+
+/**
+ * Checks the options of an ordered consumer (`what` names it) against `rules`, and that a start
+ * policy has its start; throws `InvalidArgumentError`.
+ */
+export function checkOrderedOptions<T extends OrderedConsumerOptions>(what: string, opts: T, rules: OptionRules): T {
+  const o = checkOptions(what, opts, rules);
+  if (o.deliver_policy === DeliverPolicy.StartSequence && o.opt_start_seq === undefined) {
+    throw new InvalidArgumentError(`${what} option 'deliver_policy' by_start_sequence needs 'opt_start_seq'`);
+  }
+  if (o.deliver_policy === DeliverPolicy.StartTime && o.opt_start_time === undefined) {
+    throw new InvalidArgumentError(`${what} option 'deliver_policy' by_start_time needs 'opt_start_time'`);
+  }
+  return o;
 }
 
 /**
@@ -81,8 +122,9 @@ export class OrderedConsumer implements Consumer {
   #busy = false;
   #stale = true;
 
-  /** Creates the consumer view (the server consumer is created on first use). */
+  /** Creates the consumer view (the server consumer is created on first use); checks `opts` (`InvalidArgumentError`). */
   constructor(api: JsApi, stream: string, opts: OrderedConsumerOptions = {}) {
+    checkOrderedOptions("ordered consumer", opts, orderedConsumerRules);
     this.#api = api;
     this.#stream = stream;
     this.#opts = opts;
@@ -157,7 +199,7 @@ export class OrderedConsumer implements Consumer {
     return this.#info;
   }
 
-  async fetch(opts: FetchOptions = {}): Promise<ConsumerMessages> {
+  async #fetch(opts: ResolvedPullOptions): Promise<PullMessages> {
     await this.#begin();
     try {
       return this.#track(startFetch(this.#api, this.#stream, this.#name, opts, this.#hooks(false)));
@@ -167,17 +209,21 @@ export class OrderedConsumer implements Consumer {
     }
   }
 
-  async next(opts: NextOptions = {}): Promise<JsMsg | null> {
-    const pm = await this.fetch({ ...opts, max_messages: 1 });
-    return await firstOf(pm as PullMessages);
+  async fetch(opts?: FetchOptions): Promise<ConsumerMessages> {
+    return await this.#fetch(preparePull(this.#api, "fetch", opts));
   }
 
-  async consume(opts: ConsumeOptions = {}): Promise<ConsumerMessages> {
+  async next(opts?: NextOptions): Promise<JsMsg | null> {
+    return await firstOf(await this.#fetch(preparePull(this.#api, "next", opts)));
+  }
+
+  async consume(opts?: ConsumeOptions): Promise<ConsumerMessages> {
+    const resolved = preparePull(this.#api, "consume", opts);
     await this.#begin();
     try {
       const pm = new PullMessages(
         { api: this.#api, stream: this.#stream, consumer: this.#name },
-        resolvePullOptions(opts, false),
+        resolved,
         this.#hooks(true),
       );
       pm.start();

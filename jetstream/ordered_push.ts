@@ -12,10 +12,11 @@ import type { ConsumerMessages } from "./consume_types.ts";
 import type { ConsumerConfig, ConsumerInfo } from "./consumer_types.ts";
 import { ConsumerAPI } from "./consumers_api.ts";
 import type { JsMsgImpl } from "./jsmsg.ts";
-import { orderedConfig, type OrderedConsumerOptions } from "./ordered.ts";
+import { checkOrderedOptions, orderedConfig, type OrderedConsumerOptions, orderedConsumerRules } from "./ordered.ts";
 import type { PushConsumer } from "./push.ts";
-import { type PushConsumerOptions, type PushHooks, PushMessages } from "./push_messages.ts";
+import { checkPushOptions, type PushConsumerOptions, type PushHooks, PushMessages } from "./push_messages.ts";
 import { backoff, nanos, sleep } from "./util.ts";
+import { ms, type OptionRules, subject } from "../src/option_check.ts";
 
 /**
  * Options of an ordered push consumer: those of an ordered consumer plus where deliveries go.
@@ -31,6 +32,13 @@ export interface OrderedPushConsumerOptions extends OrderedConsumerOptions {
   /** Milliseconds between server heartbeats (default 5000); 2 missed intervals recreate the consumer. */
   idle_heartbeat?: number;
 }
+
+/** The rules of {@link OrderedPushConsumerOptions}. */
+export const orderedPushConsumerRules: OptionRules = {
+  ...orderedConsumerRules,
+  deliver_prefix: subject(false),
+  idle_heartbeat: ms(1),
+};
 
 /**
  * An ordered push consumer: every `consume()` creates an ephemeral push consumer and delivers the
@@ -57,8 +65,9 @@ export class OrderedPushConsumer implements PushConsumer {
   #info: ConsumerInfo | undefined;
   #messages: PushMessages | undefined;
 
-  /** Creates the consumer view (the server consumer is created by `consume()`). */
+  /** Creates the consumer view (the server consumer is created by `consume()`); checks `opts` (`InvalidArgumentError`). */
   constructor(api: JsApi, stream: string, opts: OrderedPushConsumerOptions = {}) {
+    checkOrderedOptions("ordered push consumer", opts, orderedPushConsumerRules);
     this.#api = api;
     this.#stream = stream;
     this.#opts = opts;
@@ -134,10 +143,11 @@ export class OrderedPushConsumer implements PushConsumer {
   }
 
   /** Creates the server consumer and starts receiving (one `consume()` at a time). */
-  async consume(opts: PushConsumerOptions = {}): Promise<ConsumerMessages> {
+  async consume(opts?: PushConsumerOptions): Promise<ConsumerMessages> {
+    const o = checkPushOptions(opts);
     if (this.#messages) throw new InvalidOperationError("an ordered push consumer serves one consume at a time");
     const subject = this.#subject();
-    const pm = new PushMessages(this.#api, { subject, hb: this.#hb }, opts, this.#hooks());
+    const pm = new PushMessages(this.#api, { subject, hb: this.#hb }, o, this.#hooks());
     this.#messages = pm;
     try {
       await this.#create(subject);

@@ -5,17 +5,33 @@
  * @module
  */
 import { headers, InvalidArgumentError, type MsgHdrs, NoRespondersError, type Payload } from "../src/core.ts";
+import { payloadBytes } from "../src/encoding.ts";
+import { toHeaders } from "../src/headers.ts";
 import type { JsApi } from "./api.ts";
 import { parseApiResponse } from "./api.ts";
 import type { PubAck } from "./api_types.ts";
 import { Feature } from "./features.ts";
 import {
+  cancelScheduleRules,
   type ScheduleCancellation,
   type ScheduleOptions,
+  scheduleRules,
   setCancelScheduleHeaders,
   setScheduleHeaders,
 } from "./schedule.ts";
 import { backoff, sleep } from "./util.ts";
+import {
+  checkOptions,
+  describeValue,
+  int,
+  ms,
+  type OptionRule,
+  type OptionRules,
+  shape,
+  str,
+  subject,
+} from "../src/option_check.ts";
+import { headersRule, nameRule, ttlRule } from "./option_rules.ts";
 
 /** Expectations the stream checks before storing (each fails with its own `err_code`). */
 export interface PublishExpectations {
@@ -30,6 +46,24 @@ export interface PublishExpectations {
   /** Apply `lastSubjectSequence` to this (possibly wildcard) subject instead (2.11). */
   lastSubjectSequenceSubject?: string;
 }
+
+/** The rules of {@link PublishExpectations}. */
+export const expectRules: OptionRules = {
+  streamName: nameRule("expected stream"),
+  lastSequence: int(0),
+  lastMsgID: str(),
+  lastSubjectSequence: int(0),
+  lastSubjectSequenceSubject: subject(true),
+};
+
+/** A counter increment: a bigint, a safe integer or a string of digits with an optional sign. */
+const incrRule: OptionRule = (v, label) => {
+  const ok = typeof v === "bigint" || (typeof v === "number" && Number.isSafeInteger(v)) ||
+    (typeof v === "string" && /^[+-]?\d+$/.test(v));
+  if (!ok) {
+    throw new InvalidArgumentError(`${label} must be an integer (bigint, number or string), got ${describeValue(v)}`);
+  }
+};
 
 /**
  * Options of `js.publish()`.
@@ -67,6 +101,19 @@ export interface JetStreamPublishOptions {
   cancelSchedule?: ScheduleCancellation;
 }
 
+/** The rules of {@link JetStreamPublishOptions}. */
+export const publishRules: OptionRules = {
+  msgID: str(),
+  expect: shape(expectRules),
+  headers: headersRule,
+  timeout: ms(1),
+  ttl: ttlRule,
+  incr: incrRule,
+  retries: int(0),
+  schedule: shape(scheduleRules),
+  cancelSchedule: shape(cancelScheduleRules),
+};
+
 /** The headers a publish with `opts` sends (`opts.headers` itself when no option adds one). */
 export function publishHeaders(api: JsApi, subject: string, opts: JetStreamPublishOptions): MsgHdrs | undefined {
   const e = opts.expect;
@@ -75,7 +122,7 @@ export function publishHeaders(api: JsApi, subject: string, opts: JetStreamPubli
     opts.cancelSchedule === undefined
   ) return opts.headers;
   const h = headers();
-  if (opts.headers) { for (const [k, vs] of opts.headers) for (const v of vs) h.append(k, v); }
+  if (opts.headers) { for (const [k, vs] of toHeaders(opts.headers)) for (const v of vs) h.append(k, v); }
   if (opts.msgID) h.set("Nats-Msg-Id", opts.msgID);
   if (e?.streamName) h.set("Nats-Expected-Stream", e.streamName);
   if (e?.lastSequence !== undefined) h.set("Nats-Expected-Last-Sequence", String(e.lastSequence));
@@ -111,12 +158,14 @@ export async function jsPublish(
   payload: Payload | undefined,
   opts: JetStreamPublishOptions = {},
 ): Promise<PubAck> {
+  checkOptions("publish", opts, publishRules);
+  const data = payloadBytes(payload);
   const h = publishHeaders(api, subject, opts);
   const timeout = opts.timeout ?? api.timeout;
   const retries = opts.retries ?? 2;
   for (let attempt = 0;; attempt++) {
     try {
-      const msg = await api.nc.request(subject, payload, { timeout, headers: h });
+      const msg = await api.nc.request(subject, data, { timeout, headers: h });
       const ack = parseApiResponse<PubAck & { type?: string }>(msg.data, subject);
       return {
         stream: ack.stream,

@@ -10,8 +10,9 @@ import type { JsApi } from "./api.ts";
 import type { ConsumerMessages } from "./consume_types.ts";
 import type { ConsumerInfo } from "./consumer_types.ts";
 import { ConsumerAPI } from "./consumers_api.ts";
-import { type PushConsumerOptions, PushMessages } from "./push_messages.ts";
+import { checkPushOptions, type PushConsumerOptions, pushConsumeRules, PushMessages } from "./push_messages.ts";
 import { millis, type Nanos } from "./util.ts";
+import { checkOptions, int, MAX_TIMER_MS, type OptionRules, str, subject } from "../src/option_check.ts";
 
 export type { PushConsumerOptions } from "./push_messages.ts";
 
@@ -52,6 +53,14 @@ export interface BoundPushConsumerOptions extends PushConsumerOptions {
   idle_heartbeat?: Nanos;
 }
 
+/** The rules of {@link BoundPushConsumerOptions} (`idle_heartbeat` in nanoseconds, at most a timer's range). */
+export const boundPushConsumerRules: OptionRules = {
+  ...pushConsumeRules,
+  deliver_subject: subject(false),
+  deliver_group: str(),
+  idle_heartbeat: int(0, MAX_TIMER_MS * 1_000_000),
+};
+
 /** A push consumer that exists on the server, looked up by stream and name. */
 export class NamedPushConsumer implements PushConsumer {
   readonly #api: JsApi;
@@ -74,11 +83,17 @@ export class NamedPushConsumer implements PushConsumer {
     return this.#info;
   }
 
-  consume(opts: PushConsumerOptions = {}): Promise<ConsumerMessages> {
+  consume(opts?: PushConsumerOptions): Promise<ConsumerMessages> {
+    let o: PushConsumerOptions;
+    try {
+      o = checkPushOptions(opts);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const cfg = this.#info.config;
     const hb = cfg.idle_heartbeat ? millis(cfg.idle_heartbeat) : 0;
     return Promise.resolve(
-      new PushMessages(this.#api, { subject: cfg.deliver_subject!, queue: cfg.deliver_group, hb }, opts),
+      new PushMessages(this.#api, { subject: cfg.deliver_subject!, queue: cfg.deliver_group, hb }, o),
     );
   }
 
@@ -94,7 +109,8 @@ export class BoundPushConsumer implements PushConsumer {
 
   /** Binds to `opts.deliver_subject` (nothing is sent until `consume()`). */
   constructor(api: JsApi, opts: BoundPushConsumerOptions) {
-    if (!opts.deliver_subject) throw new InvalidArgumentError("deliver_subject is required");
+    checkOptions("bound push consumer", opts, boundPushConsumerRules);
+    if (opts?.deliver_subject === undefined) throw new InvalidArgumentError("deliver_subject is required");
     this.#api = api;
     this.#opts = { ...opts };
   }
@@ -104,14 +120,20 @@ export class BoundPushConsumer implements PushConsumer {
     return Promise.reject(new InvalidOperationError("a bound push consumer cannot read its info"));
   }
 
-  consume(opts: PushConsumerOptions = {}): Promise<ConsumerMessages> {
+  consume(opts?: PushConsumerOptions): Promise<ConsumerMessages> {
+    let given: PushConsumerOptions;
+    try {
+      given = checkPushOptions(opts);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const o = this.#opts;
     const target = {
       subject: o.deliver_subject,
       queue: o.deliver_group,
       hb: o.idle_heartbeat ? millis(o.idle_heartbeat) : 0,
     };
-    return Promise.resolve(new PushMessages(this.#api, target, { callback: opts.callback ?? o.callback }));
+    return Promise.resolve(new PushMessages(this.#api, target, { callback: given.callback ?? o.callback }));
   }
 
   /** Rejects: a bound push consumer does not know its stream and name. */

@@ -10,11 +10,20 @@ import type { JsApi } from "./api.ts";
 import type { ConsumerMessages } from "./consume_types.ts";
 import { type JsMsg, JsMsgImpl } from "./jsmsg.ts";
 import { MessagesBase } from "./messages_base.ts";
+import { checkOptions, fn, type OptionRules } from "../src/option_check.ts";
 
 /** Options of a push consumer's `consume()`. */
 export interface PushConsumerOptions {
   /** Handle messages in this callback instead of iterating. */
   callback?: (m: JsMsg) => void;
+}
+
+/** The rules of {@link PushConsumerOptions}. */
+export const pushConsumeRules: OptionRules = { callback: fn };
+
+/** Checks the options of a push consumer's `consume()`; throws `InvalidArgumentError`. */
+export function checkPushOptions(opts: PushConsumerOptions | undefined): PushConsumerOptions {
+  return checkOptions("push consume", opts, pushConsumeRules);
 }
 
 /** Where a push consumer delivers. */

@@ -10,6 +10,9 @@
 import { InvalidArgumentError, type MsgHdrs } from "../src/core.ts";
 import { subjectProblem } from "../src/validate.ts";
 import { Feature, type ServerFeatures } from "./features.ts";
+import { goDurationMs } from "./util.ts";
+import { any, type OptionRules, str } from "../src/option_check.ts";
+import { ttlRule } from "./option_rules.ts";
 
 /**
  * A named cron schedule (nats-server 2.14+): `@yearly`/`@annually` (midnight, 1 January),
@@ -106,6 +109,19 @@ export interface ScheduleCancellation {
   scheduleSubject: string;
 }
 
+/** The rules of {@link ScheduleOptions} (the specification and subjects are checked in full when the headers are made). */
+export const scheduleRules: OptionRules = {
+  specification: any,
+  target: str(),
+  source: str(),
+  ttl: ttlRule,
+  timezone: str(true),
+  rollup: any,
+};
+
+/** The rules of {@link ScheduleCancellation}. */
+export const cancelScheduleRules: OptionRules = { scheduleSubject: str() };
+
 const PREDEFINED: ReadonlySet<string> = new Set([
   "@yearly",
   "@annually",
@@ -118,39 +134,7 @@ const PREDEFINED: ReadonlySet<string> = new Set([
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const CRON_FIELD = /^[0-9A-Za-z*?,/-]+$/;
-const DURATION_PART = /^(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
-const UNIT_MS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  "µs": 1e-3,
-  "μs": 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
-
 type SpecKind = "at" | "every" | "cron" | "predefined";
-
-/** Milliseconds of a Go duration string, or undefined when it is not one. */
-function goDurationMs(text: string): number | undefined {
-  let rest = text;
-  let sign = 1;
-  if (rest[0] === "-" || rest[0] === "+") {
-    sign = rest[0] === "-" ? -1 : 1;
-    rest = rest.slice(1);
-  }
-  if (rest === "0") return 0;
-  if (rest === "") return undefined;
-  let total = 0;
-  while (rest) {
-    const m = DURATION_PART.exec(rest);
-    if (!m) return undefined;
-    total += Number(m[1]) * UNIT_MS[m[2]];
-    rest = rest.slice(m[0].length);
-  }
-  return sign * total;
-}
 
 function atValue(at: Date | string): string {
   if (at instanceof Date) {

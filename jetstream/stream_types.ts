@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { bool, int, type OptionRules, subject } from "../src/option_check.ts";
 import type { Nanos } from "./util.ts";
 
 /**
@@ -340,6 +341,9 @@ export interface StreamAlternate {
   domain?: string;
 }
 
+/** The rules of {@link StreamInfoRequestOptions}. */
+export const streamInfoRequestRules: OptionRules = { deleted_details: bool, subjects_filter: subject(true) };
+
 /** Options of `streams.info()`. */
 export interface StreamInfoRequestOptions {
   /** Include the deleted sequences. */
@@ -357,6 +361,9 @@ export interface PurgeOpts {
   /** Keep this many of the newest messages. */
   keep?: number;
 }
+
+/** The rules of {@link PurgeOpts} (`seq` and `keep` exclude each other). */
+export const purgeRules: OptionRules = { filter: subject(true), seq: int(1), keep: int(0) };
 
 /** Result of a purge. */
 export interface PurgeResponse {

@@ -4,6 +4,7 @@
  * @module
  */
 import { InvalidArgumentError } from "../src/core.ts";
+import { describeValue } from "../src/option_check.ts";
 
 /** A duration in nanoseconds, as JetStream sends and expects. */
 export type Nanos = number;
@@ -44,16 +45,56 @@ export function millis(ns: Nanos): number {
  * ```
  */
 export function validateName(kind: string, name: string | undefined): void {
-  if (!name) throw new InvalidArgumentError(`${kind} name is required`);
-  for (let i = 0; i < name.length; i++) {
-    const c = name[i];
-    if (
-      c === "." || c === "*" || c === ">" || c === " " || c === "\t" || c === "\r" || c === "\n" || c === "/" ||
-      c === "\\"
-    ) {
-      throw new InvalidArgumentError(`invalid ${kind} name '${name}': '${c}' is not allowed`);
-    }
+  if (name === undefined || name === "") throw new InvalidArgumentError(`${kind} name is required`);
+  if (typeof name !== "string") {
+    throw new InvalidArgumentError(`${kind} name must be a string, got ${describeValue(name)}`);
   }
+  const bad = /[.*>/\\\s]/.exec(name);
+  if (bad) {
+    const c = /\s/.test(bad[0]) ? "whitespace" : `'${bad[0]}'`;
+    throw new InvalidArgumentError(`invalid ${kind} name '${name}': ${c} is not allowed`);
+  }
+}
+
+const DURATION_PART = /^(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
+const UNIT_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  "µs": 1e-3,
+  "μs": 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+
+/**
+ * Milliseconds of a Go duration string (`"1h30m"`, `"250ms"`, `"-2s"`, `"0"`), or undefined when it
+ * is not one.
+ *
+ * @example
+ * ```ts
+ * import { goDurationMs } from "./util.ts";
+ * console.log(goDurationMs("1m30s"), goDurationMs("soon")); // 90000 undefined
+ * ```
+ */
+export function goDurationMs(text: string): number | undefined {
+  let rest = text;
+  let sign = 1;
+  if (rest[0] === "-" || rest[0] === "+") {
+    sign = rest[0] === "-" ? -1 : 1;
+    rest = rest.slice(1);
+  }
+  if (rest === "0") return 0;
+  if (rest === "") return undefined;
+  let total = 0;
+  while (rest) {
+    const m = DURATION_PART.exec(rest);
+    if (!m) return undefined;
+    total += Number(m[1]) * UNIT_MS[m[2]];
+    rest = rest.slice(m[0].length);
+  }
+  return sign * total;
 }
 
 /**

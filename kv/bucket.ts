@@ -4,6 +4,7 @@
  * @module
  */
 import { headers, InvalidArgumentError, type Payload } from "../src/core.ts";
+import { payloadBytes } from "../src/encoding.ts";
 import {
   DirectStreamAPI,
   type JetStreamClient,
@@ -20,20 +21,29 @@ import { KeyExistsError, MarkersNotEnabledError } from "./errors.ts";
 import { mapPublishError, mapStreamError } from "./map_errors.ts";
 import { CaughtUpReader } from "./reader.ts";
 import { KvStatusImpl } from "./status.ts";
-import type {
-  KvCodecs,
-  KvDeleteOptions,
-  KvEntry,
-  KvPurgeOptions,
-  KvPutOptions,
-  KvStatus,
-  KvWatchEntry,
-  KvWatchOptions,
+import {
+  type KvCodecs,
+  type KvDeleteOptions,
+  kvDeleteRules,
+  type KvEntry,
+  type KvGetOptions,
+  kvGetRules,
+  type KvHistoryOptions,
+  kvHistoryRules,
+  type KvPurgeOptions,
+  kvPurgeRules,
+  type KvPutOptions,
+  kvPutRules,
+  type KvStatus,
+  type KvWatchEntry,
+  type KvWatchOptions,
+  kvWatchRules,
 } from "./types.ts";
+import { checkOptions, num } from "../src/option_check.ts";
+import { ttlRule } from "../jetstream/option_rules.ts";
 import { hasWildcards, validateKey, validateKeyOrFilter, validateSearchKey } from "./validate.ts";
 import { KvWatcher } from "./watch.ts";
 
-const encoder = new TextEncoder();
 const THIRTY_MINUTES = 30 * 60_000;
 
 /**
@@ -93,23 +103,31 @@ export class Bucket {
     return [key].flat().map((k) => encodeChecked(this.codec.key, k, validateSearchKey));
   }
 
+  /**
+   * `value` as the bytes to store, through the value codec. Throws `InvalidArgumentError` (before
+   * anything is sent) for a value that is not a string or binary data, or a codec that returns neither.
+   */
+  #encode(value: Payload): Uint8Array {
+    return payloadBytes(encodeValue(this.codec.value, typeof value === "string" ? value : payloadBytes(value)));
+  }
+
   /** Publishes the (already encoded) `payload` to encoded key `ek`. */
-  async #publish(ek: string, payload: Payload, opts: JetStreamPublishOptions, expected?: number): Promise<number> {
+  async #publish(ek: string, payload: Uint8Array, opts: JetStreamPublishOptions, expected?: number): Promise<number> {
     try {
       const ack = await this.js.publish(`${this.#b.writePrefix}.${ek}`, payload, opts);
       return ack.seq;
     } catch (err) {
-      const size = typeof payload === "string" ? encoder.encode(payload).length : payload.length;
       const key = decodeKey(this.codec.key, ek);
-      throw mapPublishError(err, this.bucket, key, expected, size, this.#b.maxValueSize);
+      throw mapPublishError(err, this.bucket, key, expected, payload.length, this.#b.maxValueSize);
     }
   }
 
   /** Stores `value` under `key`; returns the new revision. `previousSeq` makes it conditional. */
   async put(key: string, value: Payload, opts: KvPutOptions = {}): Promise<number> {
+    checkOptions("put", opts, kvPutRules);
     const ek = encodeChecked(this.codec.key, key, validateKey);
     const expect = opts.previousSeq === undefined ? undefined : { lastSubjectSequence: opts.previousSeq };
-    const payload = encodeValue(this.codec.value, value);
+    const payload = this.#encode(value);
     return await this.#publish(ek, payload, expect ? { expect } : {}, opts.previousSeq);
   }
 
@@ -120,8 +138,9 @@ export class Bucket {
    */
   async create(key: string, value: Payload, ttl?: number | string): Promise<number> {
     const ek = encodeChecked(this.codec.key, key, validateKey);
+    if (ttl !== undefined) ttlRule(ttl, "create ttl");
     if (ttl !== undefined && !this.#b.markers) throw new MarkersNotEnabledError(this.bucket);
-    const payload = encodeValue(this.codec.value, value);
+    const payload = this.#encode(value);
     const opts = (last: number): JetStreamPublishOptions => ({
       expect: { lastSubjectSequence: last },
       ...(ttl === undefined ? {} : { ttl }),
@@ -162,7 +181,8 @@ export class Bucket {
    * The latest value of `key` (or the entry at `revision`), or null when it has none or its
    * latest entry is a delete or purge.
    */
-  async get(key: string, opts: { revision?: number } = {}): Promise<KvEntry | null> {
+  async get(key: string, opts: KvGetOptions = {}): Promise<KvEntry | null> {
+    checkOptions("get", opts, kvGetRules);
     const ek = encodeChecked(this.codec.key, key, validateKey);
     const rev = opts.revision;
     const e = rev !== undefined && rev > 0
@@ -195,6 +215,7 @@ export class Bucket {
 
   /** Writes a delete marker for `key` (history is kept). A wildcard deletes every matching key. */
   async delete(key: string, opts: KvDeleteOptions = {}): Promise<void> {
+    checkOptions("delete", opts, kvDeleteRules);
     await this.#eachKey(key, (k) => this.#marker(k, "DEL", opts));
   }
 
@@ -203,6 +224,7 @@ export class Bucket {
    * bucket has limit markers). A wildcard purges every matching key.
    */
   async purge(key: string, opts: KvPurgeOptions = {}): Promise<void> {
+    checkOptions("purge", opts, kvPurgeRules);
     await this.#eachKey(key, (k) => this.#marker(k, "PURGE", opts));
   }
 
@@ -211,6 +233,7 @@ export class Bucket {
    * entirely, newer ones keep just the marker. A negative value removes all of them.
    */
   async purgeDeletes(olderMillis: number = THIRTY_MINUTES): Promise<PurgeResponse> {
+    num(-Number.MAX_VALUE)(olderMillis, "purgeDeletes olderMillis");
     const markers: { subject: string; created: Date }[] = [];
     const r = await this.#reader([">"], { deliver_policy: "last_per_subject", headers_only: true });
     for await (const m of r) {
@@ -250,7 +273,8 @@ export class Bucket {
    * Every stored entry of `key` (a filter or several; default every key), oldest first, deletes
    * and purges included; ends once caught up. `delta` counts the entries after each one.
    */
-  async history(opts: { key?: string | string[]; headers_only?: boolean } = {}): Promise<AsyncIterable<KvWatchEntry>> {
+  async history(opts: KvHistoryOptions = {}): Promise<AsyncIterable<KvWatchEntry>> {
+    checkOptions("history", opts, kvHistoryRules);
     const filters = this.#filters(opts.key ?? ">");
     const r = await this.#reader(filters, { deliver_policy: "all", headers_only: opts.headers_only });
     const bucket = this.bucket, plen = this.#b.readPrefix.length + 1, readers = this.#readers, codec = this.codec;
@@ -298,6 +322,7 @@ export class Bucket {
 
   /** Watches keys: initial entries per `include`, the end of them signalled, then live updates. */
   async watch(opts: KvWatchOptions = {}): Promise<KvWatcher> {
+    checkOptions("watch", opts, kvWatchRules);
     const key = this.#filters(opts.key ?? ">");
     let w: KvWatcher;
     try {

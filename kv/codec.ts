@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { Payload } from "../src/core.ts";
 import { InvalidKeyError } from "./errors.ts";
 import type { KvCodecs, KvKeyCodec, KvPayloadCodec } from "./types.ts";
 
@@ -14,7 +13,7 @@ const encoder = new TextEncoder();
 const NOOP_KEY: KvKeyCodec = Object.freeze({ encode: (k: string) => k, decode: (k: string) => k });
 /** The value codec that only turns strings into UTF-8 (recognised to hand payloads over as they are). */
 const NOOP_VALUE: KvPayloadCodec = Object.freeze({
-  encode: (v: Payload) => typeof v === "string" ? encoder.encode(v) : v,
+  encode: (v: string | Uint8Array) => typeof v === "string" ? encoder.encode(v) : v,
   decode: (d: Uint8Array) => d,
 });
 
@@ -143,6 +142,6 @@ export function encodeChecked(codec: KvKeyCodec, key: string, check: (k: string)
  * console.log(encodeValue(NoopKvCodecs().value, "hi")); // "hi"
  * ```
  */
-export function encodeValue(codec: KvPayloadCodec, value: Payload): Payload {
+export function encodeValue(codec: KvPayloadCodec, value: string | Uint8Array): string | Uint8Array {
   return codec === NOOP_VALUE ? value : codec.encode(value);
 }

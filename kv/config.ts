@@ -6,12 +6,10 @@
  */
 import { InvalidArgumentError } from "../src/core.ts";
 import { nanos, type StreamConfig, type StreamInfo, type StreamSource } from "../jetstream/mod.ts";
-import { validateName } from "../jetstream/util.ts";
+import { checkOptions } from "../src/option_check.ts";
 import { KV_STREAM_PREFIX } from "./status.ts";
-import type { KvOptions } from "./types.ts";
+import { type KvOptions, kvOptionsRules } from "./types.ts";
 
-/** Most values a bucket keeps per key. */
-export const MAX_HISTORY = 64;
 /** The duplicate window used unless the TTL is shorter (2 minutes). */
 const DEFAULT_DUPLICATE_WINDOW_MS = 2 * 60_000;
 
@@ -21,13 +19,6 @@ function kvStreamName(name: string): string {
 
 function bucketOf(streamName: string): string {
   return streamName.startsWith(KV_STREAM_PREFIX) ? streamName.slice(KV_STREAM_PREFIX.length) : streamName;
-}
-
-function checkNumber(name: string, v: number | undefined, min: number, max = Number.MAX_SAFE_INTEGER): void {
-  if (v === undefined) return;
-  if (!Number.isInteger(v) || v < min || v > max) {
-    throw new InvalidArgumentError(`${name} must be an integer in ${min}..${max} (got ${v})`);
-  }
 }
 
 /** A source of another bucket: `KV_` name and a transform of its keys into this bucket's names. */
@@ -59,16 +50,14 @@ function kvSource(bucket: string, s: StreamSource): StreamSource {
  * ```
  */
 export function kvStreamConfig(bucket: string, opts: KvOptions = {}): StreamConfig {
-  if (opts.streamName !== undefined) validateName("stream", opts.streamName);
+  checkOptions("bucket", opts, kvOptionsRules);
+  if (opts.max_bytes !== undefined && opts.maxBytes !== undefined && opts.max_bytes !== opts.maxBytes) {
+    throw new InvalidArgumentError("bucket options 'max_bytes' and 'maxBytes' (its alias) differ");
+  }
   const history = opts.history ?? 1;
-  checkNumber("history", history, 1, MAX_HISTORY);
   const ttl = opts.ttl ?? 0;
-  checkNumber("ttl", ttl, 0);
-  checkNumber("replicas", opts.replicas, 1, 5);
   const maxBytes = opts.max_bytes ?? opts.maxBytes ?? -1;
-  checkNumber("max_bytes", maxBytes, -1);
   const maxValueSize = opts.maxValueSize ?? -1;
-  checkNumber("maxValueSize", maxValueSize, -1, 2 ** 31 - 1);
   const sc: StreamConfig = {
     name: opts.streamName ?? kvStreamName(bucket),
     subjects: [`$KV.${bucket}.>`],
@@ -94,7 +83,6 @@ export function kvStreamConfig(bucket: string, opts: KvOptions = {}): StreamConf
   if (opts.metadata) sc.metadata = opts.metadata;
   if (opts.compression) sc.compression = "s2";
   if (opts.markerTTL !== undefined) {
-    checkNumber("markerTTL", opts.markerTTL, 1000);
     sc.allow_msg_ttl = true;
     sc.subject_delete_marker_ttl = nanos(opts.markerTTL);
   }

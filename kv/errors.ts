@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { InvalidArgumentError, InvalidOperationError, NatsError } from "../src/core.ts";
+import { InvalidArgumentError, InvalidOperationError, NatsError, SlowConsumerError } from "../src/core.ts";
 
 /**
  * A key is not valid (ADR-8: `[-/_=.a-zA-Z0-9]+`, no leading or trailing `.`, no `..`, not `_kv…`).
@@ -184,5 +184,33 @@ export class MarkersNotEnabledError extends InvalidOperationError {
   constructor(bucket: string, options?: ErrorOptions) {
     super(`bucket '${bucket}' does not allow per-key TTLs: create it with markerTTL (nats-server 2.11+)`, options);
     this.bucket = bucket;
+  }
+}
+
+/**
+ * A watcher ended because entries arrived faster than they were read: as many entries as the
+ * connection's `maxPendingMsgs`, or values totalling its `maxPendingBytes`, were waiting. The
+ * entries received before are still handed over; none after them is. Watch again with
+ * `resumeFromRevision: err.revision` to go on without a gap. It is a `SlowConsumerError`.
+ *
+ * @example
+ * ```ts
+ * import { SlowWatcherError } from "./errors.ts";
+ * const err = new SlowWatcherError("config", 42, 1000, 65536);
+ * console.log(err.revision); // 42
+ * ```
+ */
+export class SlowWatcherError extends SlowConsumerError {
+  /** The bucket. */
+  readonly bucket: string;
+  /** The revision of the first entry that was not delivered. */
+  readonly revision: number;
+  /** Creates the error: `pending` entries with `pendingBytes` bytes of values were waiting. */
+  constructor(bucket: string, revision: number, pending: number, pendingBytes: number, options?: ErrorOptions) {
+    super(`watcher of bucket '${bucket}'`, pending, pendingBytes, options);
+    this.message = `watcher of bucket '${bucket}' fell behind: ${pending} entries (${pendingBytes} bytes) were ` +
+      `waiting to be read (the connection's maxPendingMsgs/maxPendingBytes); resume from revision ${revision}`;
+    this.bucket = bucket;
+    this.revision = revision;
   }
 }

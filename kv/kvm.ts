@@ -13,13 +13,13 @@ import {
   StreamAPI,
   type StreamConfig,
 } from "../jetstream/mod.ts";
-import { validateName } from "../jetstream/util.ts";
 import { Bucket } from "./bucket.ts";
 import { bindingOf, kvPrefixes, kvStreamConfig } from "./config.ts";
 import { BucketExistsError } from "./errors.ts";
 import { mapStreamError } from "./map_errors.ts";
 import { KV_STREAM_PREFIX, KvStatusImpl } from "./status.ts";
-import type { KvOptions, KvStatus } from "./types.ts";
+import { kvOpenRules, type KvOptions, type KvStatus } from "./types.ts";
+import { checkOptions } from "../src/option_check.ts";
 import { validateBucket } from "./validate.ts";
 
 const KV_SETTINGS = [
@@ -91,7 +91,7 @@ export class Kvm {
    */
   async open(name: string, opts: Pick<KvOptions, "bindOnly" | "codec" | "streamName"> = {}): Promise<Bucket> {
     validateBucket(name);
-    if (opts.streamName !== undefined) validateName("stream", opts.streamName);
+    checkOptions("bucket open", opts, kvOpenRules);
     const stream = opts.streamName ?? `${KV_STREAM_PREFIX}${name}`;
     if (opts.bindOnly) {
       const p = kvPrefixes(name, { name: stream }, this.js.apiPrefix);

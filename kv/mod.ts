@@ -28,7 +28,7 @@ export { Bucket, type KV } from "./bucket.ts";
 export { Base64KeyCodec, NoopKvCodecs } from "./codec.ts";
 export { KvWatcher } from "./watch.ts";
 export { KvStatusImpl } from "./status.ts";
-export { kvStreamConfig, MAX_HISTORY } from "./config.ts";
+export { kvStreamConfig } from "./config.ts";
 export { operationOf } from "./entry.ts";
 export { hasWildcards, validateBucket, validateKey, validateSearchKey } from "./validate.ts";
 export {
@@ -38,6 +38,7 @@ export {
   InvalidKeyError,
   KeyExistsError,
   MarkersNotEnabledError,
+  SlowWatcherError,
   ValueTooLargeError,
   WrongRevisionError,
 } from "./errors.ts";
@@ -45,6 +46,8 @@ export {
   type KvCodecs,
   type KvDeleteOptions,
   type KvEntry,
+  type KvGetOptions,
+  type KvHistoryOptions,
   type KvKeyCodec,
   type KvLimits,
   type KvOperation,
@@ -56,4 +59,5 @@ export {
   type KvWatchEntry,
   KvWatchInclude,
   type KvWatchOptions,
+  MAX_HISTORY,
 } from "./types.ts";

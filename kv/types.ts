@@ -4,8 +4,23 @@
  *
  * @module
  */
-import type { Payload } from "../src/core.ts";
 import type { Placement, Republish, StorageType, StreamInfo, StreamSource } from "../jetstream/mod.ts";
+import { nameRule, ttlRule } from "../jetstream/option_rules.ts";
+import {
+  arrayOf,
+  bool,
+  either,
+  fn,
+  int,
+  obj,
+  oneOf,
+  type OptionRule,
+  type OptionRules,
+  recordOf,
+  shape,
+  str,
+} from "../src/option_check.ts";
+import { InvalidArgumentError } from "../src/core.ts";
 
 /** What an entry records: a value, a delete or a purge. */
 export type KvOperation = "PUT" | "DEL" | "PURGE";
@@ -83,8 +98,8 @@ export interface KvKeyCodec {
  * ```
  */
 export interface KvPayloadCodec {
-  /** Encodes a value for storage. */
-  encode(v: Payload): Uint8Array;
+  /** Encodes a value for storage (binary values other than `Uint8Array` arrive as a `Uint8Array` of their bytes). */
+  encode(v: string | Uint8Array): Uint8Array;
   /** Decodes a stored value. */
   decode(d: Uint8Array): Uint8Array;
 }
@@ -105,6 +120,25 @@ export interface KvCodecs {
   /** Codec of values. */
   value: KvPayloadCodec;
 }
+
+/** Most values a bucket keeps per key. */
+export const MAX_HISTORY = 64;
+
+/** A key or value codec: an object with `encode` and `decode` functions (and anything else it needs). */
+const codecRule: OptionRule = (v, label) => {
+  obj(v, label);
+  const c = v as { encode?: unknown; decode?: unknown };
+  if (typeof c.encode !== "function" || typeof c.decode !== "function") {
+    throw new InvalidArgumentError(`${label} needs 'encode' and 'decode' functions`);
+  }
+};
+
+/** A {@link KvCodecs}: both a key and a value codec. */
+const codecsRule: OptionRule = (v, label) => {
+  shape({ key: codecRule, value: codecRule })(v, label);
+  const c = v as { key?: unknown; value?: unknown };
+  if (c.key === undefined || c.value === undefined) throw new InvalidArgumentError(`${label} needs 'key' and 'value'`);
+};
 
 /** Limits and placement of a bucket. */
 export interface KvLimits {
@@ -161,6 +195,36 @@ export interface KvOptions extends KvLimits {
    */
   streamName?: string;
 }
+
+/** The rules of {@link KvOptions} (`Kvm.create()` and `Kvm.update()`). */
+export const kvOptionsRules: OptionRules = {
+  description: str(true),
+  replicas: int(1, 5),
+  history: int(1, MAX_HISTORY),
+  max_bytes: int(-1),
+  maxBytes: int(-1),
+  maxValueSize: int(-1, 2 ** 31 - 1),
+  ttl: int(0),
+  markerTTL: int(1000),
+  storage: oneOf("file", "memory"),
+  placement: obj,
+  republish: obj,
+  mirror: obj,
+  sources: arrayOf(obj),
+  compression: bool,
+  metadata: recordOf(str(true)),
+  allow_direct: bool,
+  bindOnly: bool,
+  codec: codecsRule,
+  streamName: nameRule("stream"),
+};
+
+/** The rules of the options of `Kvm.open()`. */
+export const kvOpenRules: OptionRules = {
+  bindOnly: kvOptionsRules.bindOnly,
+  codec: kvOptionsRules.codec,
+  streamName: kvOptionsRules.streamName,
+};
 
 /**
  * The state of a bucket.
@@ -222,17 +286,35 @@ export interface KvPutOptions {
   previousSeq?: number;
 }
 
+/** The rules of {@link KvPutOptions}. */
+export const kvPutRules: OptionRules = { previousSeq: int(0) };
+
+/** Options of `get()`. */
+export interface KvGetOptions {
+  /** Read this revision instead of the latest value (0 or absent: the latest). */
+  revision?: number;
+}
+
+/** The rules of {@link KvGetOptions}. */
+export const kvGetRules: OptionRules = { revision: int(0) };
+
 /** Options of `delete()`. */
 export interface KvDeleteOptions {
   /** Delete only if the key's latest revision is this. */
   previousSeq?: number;
 }
 
+/** The rules of {@link KvDeleteOptions}. */
+export const kvDeleteRules: OptionRules = { previousSeq: int(0) };
+
 /** Options of `purge()`. */
 export interface KvPurgeOptions extends KvDeleteOptions {
   /** How long the purge marker stays: milliseconds or a Go duration (`"1h"`); needs markerTTL. */
   ttl?: number | string;
 }
+
+/** The rules of {@link KvPurgeOptions}. */
+export const kvPurgeRules: OptionRules = { ...kvDeleteRules, ttl: ttlRule };
 
 /**
  * What a watcher delivers first.
@@ -270,3 +352,28 @@ export interface KvWatchOptions {
   /** Called once when the initial values have been received. */
   initializedFn?: () => void;
 }
+
+/** Key filters: one string or an array of them (each checked as a key filter when used). */
+const keyFilters: OptionRule = either(str(), arrayOf(str()));
+
+/** The rules of {@link KvWatchOptions}. */
+export const kvWatchRules: OptionRules = {
+  key: keyFilters,
+  include: oneOf(...Object.values(KvWatchInclude)),
+  ignoreDeletes: bool,
+  headers_only: bool,
+  metaOnly: bool,
+  resumeFromRevision: int(0),
+  initializedFn: fn,
+};
+
+/** Options of `history()`. */
+export interface KvHistoryOptions {
+  /** Key or key filters (default every key). */
+  key?: string | string[];
+  /** Deliver entries without values. */
+  headers_only?: boolean;
+}
+
+/** The rules of {@link KvHistoryOptions}. */
+export const kvHistoryRules: OptionRules = { key: keyFilters, headers_only: bool };

@@ -16,6 +16,8 @@ import {
 import { AsyncQueue } from "../src/queue.ts";
 import { deferred } from "../src/encoding.ts";
 import { entryFromJsMsg } from "./entry.ts";
+import { SlowWatcherError } from "./errors.ts";
+import { DEFAULT_MAX_PENDING_BYTES, DEFAULT_MAX_PENDING_MSGS } from "../src/subscription.ts";
 import type { KvCodecs, KvWatchEntry, KvWatchOptions } from "./types.ts";
 
 /** Quiet milliseconds after which an initializing watch asks whether entries are still pending. */
@@ -39,6 +41,12 @@ export interface WatchTarget {
  * A live view of keys: iterate it for entries (`isUpdate` false for the initial ones); await
  * `initialized` for the end of the initial entries. Stop it with `stop()` (or `break`).
  *
+ * Entries wait to be read within the connection's pending limits, as a subscription's messages
+ * do: at most `maxPendingMsgs` entries and `maxPendingBytes` bytes of values. A watcher that falls
+ * further behind is not left with a gap: it ends with a {@link SlowWatcherError} (from the
+ * iteration, after the entries received before it, and from `closed`, `initialized` if still
+ * pending) whose `revision` resumes it: `kv.watch({ resumeFromRevision: err.revision })`.
+ *
  * @example
  * ```ts ignore
  * const w = await kv.watch({ key: "users.>" });
@@ -55,6 +63,10 @@ export class KvWatcher implements AsyncIterable<KvWatchEntry>, AsyncDisposable {
   readonly #t: WatchTarget;
   readonly #opts: KvWatchOptions;
   #msgs: ConsumerMessages | undefined;
+  readonly #maxPending: number;
+  readonly #maxPendingBytes: number;
+  #pendingBytes = 0;
+  #overflowed = false;
   #isInit = false;
   #iterating = false;
   #received = 0;
@@ -68,7 +80,13 @@ export class KvWatcher implements AsyncIterable<KvWatchEntry>, AsyncDisposable {
     this.#t = target;
     this.#opts = opts;
     this.initialized = this.#init.promise;
+    // a watcher that ends early rejects `initialized`: that alone must not be an unhandled rejection
+    this.initialized.catch(() => {});
+    const o = target.api.nc.options;
+    this.#maxPending = o.maxPendingMsgs ?? DEFAULT_MAX_PENDING_MSGS;
+    this.#maxPendingBytes = o.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
     this.#q.onReturn = () => this.stop();
+    this.#q.onTake = (e) => this.#pendingBytes -= e.value.length;
   }
 
   /** Creates the consumer and starts watching; `opts.key` holds filters as they are on the wire (encoded). */
@@ -93,10 +111,12 @@ export class KvWatcher implements AsyncIterable<KvWatchEntry>, AsyncDisposable {
     });
     const msgs = await oc.consume({ callback: (m) => this.#onMsg(m) });
     this.#msgs = msgs;
+    msgs.closed().then((err) => this.#finish(err || undefined));
+    if (this.#overflowed) msgs.stop();
     const info = await oc.info(true);
+    if (this.#q.ended) return; // it fell behind (or failed) while starting
     if (deliver_policy === "new" || info.num_pending === 0) this.#markInit();
     else this.#initCheck = setInterval(() => this.#checkInit(oc), INIT_CHECK_MS);
-    msgs.closed().then((err) => this.#finish(err || undefined));
   }
 
   /**
@@ -111,12 +131,27 @@ export class KvWatcher implements AsyncIterable<KvWatchEntry>, AsyncDisposable {
   }
 
   #onMsg(m: JsMsg): void {
+    if (this.#overflowed) return;
     this.#received++;
     this.#lastDelivery = m.info.deliverySequence;
     this.#lastAt = performance.now();
     const e = entryFromJsMsg(this.#t.bucket, this.#t.prefix.length + 1, m, this.#isInit, this.#t.codecs);
-    if (!(this.#opts.ignoreDeletes && e.operation !== "PUT")) this.#q.push(e);
+    if (!(this.#opts.ignoreDeletes && e.operation !== "PUT")) {
+      const q = this.#q;
+      if (q.length >= this.#maxPending || this.#pendingBytes + e.value.length > this.#maxPendingBytes) {
+        return this.#overflow(e.revision);
+      }
+      this.#pendingBytes += e.value.length;
+      q.push(e);
+    }
     if (!this.#isInit && m.info.pending === 0) this.#markInit();
+  }
+
+  /** Ends the watch at the entry with `revision`, which found the pending limits reached. */
+  #overflow(revision: number): void {
+    this.#overflowed = true;
+    this.#msgs?.stop();
+    this.#finish(new SlowWatcherError(this.#t.bucket, revision, this.#q.length, this.#pendingBytes));
   }
 
   #markInit(): void {
@@ -133,6 +168,7 @@ export class KvWatcher implements AsyncIterable<KvWatchEntry>, AsyncDisposable {
 
   #finish(err?: Error): void {
     clearInterval(this.#initCheck);
+    if (err && !this.#isInit) this.#init.reject(err);
     this.#q.end(err);
     this.#closed.resolve(err);
   }

@@ -16,16 +16,26 @@ import type { ObjectInfo, ObjectResult } from "./types.ts";
 /** Bytes of chunks the consumer may hold (requested plus buffered) at once. */
 const HOLD_BYTES = 4 * 1024 * 1024;
 
+/** A download that has started: its result, and whether the stream holds fewer chunks than the info says. */
+export interface Download {
+  /** The content and the outcome of its checks. */
+  result: ObjectResult;
+  /** True when chunks are missing: `result` fails with an `ObjectSizeMismatchError`. */
+  missing: boolean;
+}
+
 /**
- * Reads the content of `info` (a regular object, not a link) from `stream`.
+ * Reads the content of `info` (a regular object, not a link) from `stream`. Resolves once the
+ * consumer is set up and the chunks available are counted; a failure to set it up is reported
+ * by the result's content and `error`, not by a rejection.
  *
  * @example
  * ```ts ignore
- * const r = download(js.api, "OBJ_files", `$O.files.C.${info.nuid}`, info);
- * for await (const chunk of r.data) console.log(chunk.length);
+ * const { result } = await download(js.api, "OBJ_files", `$O.files.C.${info.nuid}`, info);
+ * for await (const chunk of result.data) console.log(chunk.length);
  * ```
  */
-export function download(api: JsApi, stream: string, chunkSubject: string, info: ObjectInfo): ObjectResult {
+export async function download(api: JsApi, stream: string, chunkSubject: string, info: ObjectInfo): Promise<Download> {
   const hash = createSha256();
   const { promise: error, resolve: settle } = deferred<Error | null>();
   let size = 0;
@@ -61,25 +71,32 @@ export function download(api: JsApi, stream: string, chunkSubject: string, info:
     controller.error(err);
   };
 
+  let available = 0;
+  let setupError: Error | undefined;
+  if (info.chunks > 0) {
+    try {
+      const chunkSize = info.options?.max_chunk_size || Math.ceil(info.size / info.chunks) || 1;
+      const hold = Math.max(4, Math.min(256, Math.floor(HOLD_BYTES / chunkSize)));
+      oc = new OrderedConsumer(api, stream, { filter_subjects: chunkSubject });
+      messages = await oc.consume({ max_messages: hold });
+      available = (await oc.info(true)).num_pending;
+      it = messages[Symbol.asyncIterator]();
+    } catch (err) {
+      setupError = err as Error;
+    }
+  }
+  const missing = !setupError && available < info.chunks;
+
   const data = new ReadableStream<Uint8Array>({
-    start: async (controller) => {
+    start: (controller) => {
       if (info.chunks === 0) {
         const err = verify();
         if (err) return fail(controller, err);
         settle(null);
         return controller.close();
       }
-      try {
-        const chunkSize = info.options?.max_chunk_size || Math.ceil(info.size / info.chunks) || 1;
-        const hold = Math.max(4, Math.min(256, Math.floor(HOLD_BYTES / chunkSize)));
-        oc = new OrderedConsumer(api, stream, { filter_subjects: chunkSubject });
-        messages = await oc.consume({ max_messages: hold });
-        const available = (await oc.info(true)).num_pending;
-        if (available < info.chunks) return fail(controller, sizeError(available));
-        it = messages[Symbol.asyncIterator]();
-      } catch (err) {
-        return fail(controller, err as Error);
-      }
+      if (setupError) return fail(controller, setupError);
+      if (missing) return fail(controller, sizeError(available));
     },
     pull: async (controller) => {
       try {
@@ -109,5 +126,5 @@ export function download(api: JsApi, stream: string, chunkSubject: string, info:
       settle(null);
     },
   }, { highWaterMark: 1 });
-  return { info, data, error };
+  return { result: { info, data, error }, missing };
 }

@@ -26,6 +26,7 @@
 export { Objm } from "./objm.ts";
 export { type ObjectInfoOptions, ObjectStore } from "./store.ts";
 export { ObjectWatcher, type ObjectWatchOptions } from "./watch.ts";
+export type { CollectOrphansOptions, OrphanedChunks } from "./orphans.ts";
 export { base64UrlPadded, DEFAULT_CHUNK_SIZE, DIGEST_PREFIX, OBJ_STREAM_PREFIX, validateBucket } from "./codec.ts";
 export {
   BucketNotFoundError,

@@ -8,7 +8,11 @@ import { jetstream, JetStreamClient, JetStreamManager } from "../jetstream/mod.t
 import { OBJ_STREAM_PREFIX, validateBucket } from "./codec.ts";
 import { statusOf, streamConfig } from "./status.ts";
 import { ObjectStore } from "./store.ts";
-import type { ObjectStoreOptions, ObjectStoreStatus } from "./types.ts";
+import { type ObjectStoreOptions, objectStoreOptionsRules, type ObjectStoreStatus } from "./types.ts";
+import { bool, checkOptions, type OptionRules } from "../src/option_check.ts";
+
+/** The rules of the options object `Objm.open()` takes. */
+const openRules: OptionRules = { check: bool };
 
 /**
  * Object store manager over a connection or a JetStream client (whose options, e.g. a domain, it
@@ -39,13 +43,14 @@ export class Objm {
    */
   async create(name: string, opts: ObjectStoreOptions = {}): Promise<ObjectStore> {
     validateBucket(name);
+    checkOptions("object store", opts, objectStoreOptionsRules);
     await this.#jsm.streams.add(streamConfig(name, opts));
     return await ObjectStore.open(this.js, name);
   }
 
   /** Opens bucket `name`; with `check` (default) rejects with `BucketNotFoundError` when it does not exist. */
   async open(name: string, check: boolean | { check?: boolean } = true): Promise<ObjectStore> {
-    const c = typeof check === "boolean" ? check : check.check !== false;
+    const c = typeof check === "boolean" ? check : checkOptions("open", check, openRules).check !== false;
     return await ObjectStore.open(this.js, name, c);
   }
 

@@ -4,6 +4,7 @@
  * @module
  */
 import { headers, InvalidArgumentError, InvalidOperationError, NoRespondersError, nuid } from "../src/core.ts";
+import { binaryBytes, typeName } from "../src/encoding.ts";
 import {
   JetStreamApiError,
   type JetStreamClient,
@@ -15,6 +16,8 @@ import {
 } from "../jetstream/mod.ts";
 import { DEFAULT_CHUNK_SIZE, infoToJson, parseInfo, subjects, validateBucket, validateObjectName } from "./codec.ts";
 import { download } from "./download.ts";
+import { collectOrphans, type CollectOrphansOptions, type OrphanedChunks } from "./orphans.ts";
+import { isTransient, retryAcrossReconnects } from "./retry.ts";
 import {
   BucketNotFoundError,
   ObjectExistsError,
@@ -23,7 +26,17 @@ import {
   ObjectStoreSealedError,
 } from "./errors.ts";
 import { statusOf } from "./status.ts";
-import type { ObjectInfo, ObjectResult, ObjectStoreMeta, ObjectStorePutOpts, ObjectStoreStatus } from "./types.ts";
+import {
+  type ObjectInfo,
+  type ObjectResult,
+  type ObjectStoreMeta,
+  objectStoreMetaRules,
+  type ObjectStorePutOpts,
+  objectStorePutRules,
+  type ObjectStoreStatus,
+  objectStoreUpdateRules,
+} from "./types.ts";
+import { bool, checkOptions, type OptionRules } from "../src/option_check.ts";
 import { uploadChunks } from "./upload.ts";
 import { ObjectWatcher, type ObjectWatchOptions, readAllInfos } from "./watch.ts";
 
@@ -32,6 +45,9 @@ export interface ObjectInfoOptions {
   /** Return the info of a deleted object too (default: null for deleted objects). */
   show_deleted?: boolean;
 }
+
+/** The rules of {@link ObjectInfoOptions}. */
+export const objectInfoRules: OptionRules = { show_deleted: bool };
 
 /**
  * An object store bucket. Get one with `Objm.create()` or `Objm.open()`.
@@ -72,6 +88,7 @@ export class ObjectStore {
    */
   static async open(js: JetStreamClient, bucket: string, check = true): Promise<ObjectStore> {
     validateBucket(bucket);
+    bool(check, "open check");
     if (!check) return new ObjectStore(js, bucket, true);
     const store = new ObjectStore(js, bucket, true);
     const si = await store.status();
@@ -108,6 +125,12 @@ export class ObjectStore {
     return sm ? parseInfo(sm.data, sm.seq, sm.timestamp) : null;
   }
 
+  /** The latest info of `name` as the stream leader has it (a direct get may be answered by a replica that lags). */
+  async #leaderInfo(name: string): Promise<ObjectInfo | null> {
+    const sm = await this.#jsm.streams.getMessage(this.stream, { last_by_subj: this.#s.meta(name) });
+    return sm ? parseInfo(sm.data, sm.seq, sm.timestamp) : null;
+  }
+
   async #publishInfo(info: ObjectInfo, opts: ObjectStorePutOpts = {}): Promise<PubAck> {
     const h = headers();
     h.set("Nats-Rollup", "sub");
@@ -124,8 +147,44 @@ export class ObjectStore {
     return this.#jsm.streams.purge(this.stream, { filter });
   }
 
+  /**
+   * Runs a clean-up now; when it fails for a passing reason (disconnected, JetStream away), runs it
+   * again after reconnecting or backing off, in the background (see `retryAcrossReconnects`).
+   */
+  async #nowOrLater(work: () => Promise<unknown>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      if (isTransient(err)) void retryAcrossReconnects(this.#js.nc, work);
+    }
+  }
+
+  /** Purges `subject`, then fails unless the stream holds nothing on it (chunks sent before may land late). */
+  async #purgeAll(subject: string): Promise<void> {
+    await this.#purge(subject);
+    const si = await this.#jsm.streams.info(this.stream, { subjects_filter: subject });
+    const left = si.state.subjects?.[subject] ?? 0;
+    if (left > 0) throw new Error(`${left} messages reached ${subject} after its purge`);
+  }
+
+  /**
+   * The clean-up of a put that failed. Without `info` (the upload failed) its chunks go. With it
+   * (storing the info failed) the stream leader says whether the info was stored after all: then
+   * the object it replaced goes, else its chunks.
+   */
+  async #undoPut(chunkSubject: string, info: ObjectInfo | undefined, old: ObjectInfo | null): Promise<void> {
+    if (info) {
+      if ((await this.#leaderInfo(info.name))?.nuid === info.nuid) {
+        if (old && !old.deleted) await this.#purge(this.#s.chunks(old.nuid));
+        return;
+      }
+    }
+    await this.#purgeAll(chunkSubject);
+  }
+
   /** The info of `name`, or null when it does not exist or is deleted (unless `show_deleted`). */
   async info(name: string, opts: ObjectInfoOptions = {}): Promise<ObjectInfo | null> {
+    checkOptions("info", opts, objectInfoRules);
     const info = await this.#rawInfo(name);
     return info && (!info.deleted || opts.show_deleted) ? info : null;
   }
@@ -141,18 +200,35 @@ export class ObjectStore {
    * name. Chunks are hashed and published as they are read, with a window of acknowledgements in
    * flight; the old content is purged once the new info is stored. Rejects with
    * {@link ObjectStoreSealedError} on a sealed bucket.
+   *
+   * When the put fails, its chunks are purged; when that purge fails too (the connection dropped),
+   * it is retried in the background after the reconnect (a few attempts, until the connection
+   * closes). A put that fails while storing the info (its acknowledgement lost) may have stored
+   * the object after all: the clean-up then keeps it and purges the content it replaced. Chunks
+   * no clean-up could remove are found by {@link collectOrphans}.
    */
   async put(
     meta: ObjectStoreMeta,
     rs: ReadableStream<Uint8Array> | null,
     opts: ObjectStorePutOpts = {},
   ): Promise<ObjectInfo> {
+    if (rs !== null && typeof rs?.getReader !== "function") {
+      throw new InvalidArgumentError(`put needs a ReadableStream or null (putBlob takes bytes); got ${typeName(rs)}`);
+    }
     return await this.#put(meta, rs, opts);
   }
 
-  /** Stores `data` (or nothing) as `meta.name`; see {@link put}. */
-  async putBlob(meta: ObjectStoreMeta, data: Uint8Array | null, opts: ObjectStorePutOpts = {}): Promise<ObjectInfo> {
-    return await this.#put(meta, data, opts);
+  /**
+   * Stores `data` (or nothing, for `null`) as `meta.name`; see {@link put}. `data` is a
+   * `Uint8Array`, an `ArrayBuffer` or another `ArrayBufferView` (the bytes it spans); anything
+   * else (a string, too) throws `InvalidArgumentError` before anything is sent.
+   */
+  async putBlob(
+    meta: ObjectStoreMeta,
+    data: Uint8Array | ArrayBufferView | ArrayBuffer | null,
+    opts: ObjectStorePutOpts = {},
+  ): Promise<ObjectInfo> {
+    return await this.#put(meta, data === null ? null : binaryBytes(data, "object data"), opts);
   }
 
   async #put(
@@ -160,19 +236,20 @@ export class ObjectStore {
     source: Uint8Array | ReadableStream<Uint8Array> | null,
     opts: ObjectStorePutOpts,
   ): Promise<ObjectInfo> {
+    if (meta === undefined) throw new InvalidArgumentError("put needs the object's meta ({ name })");
+    checkOptions("put meta", meta, objectStoreMetaRules);
+    checkOptions("put", opts, objectStorePutRules);
     validateObjectName(meta.name);
     if (meta.options?.link) throw new InvalidArgumentError("put cannot store a link: use link() or linkStore()");
     const wanted = meta.options?.max_chunk_size ?? DEFAULT_CHUNK_SIZE;
-    if (!Number.isInteger(wanted) || wanted <= 0) {
-      throw new InvalidArgumentError(`max_chunk_size must be a positive integer, got ${wanted}`);
-    }
     const chunkSize = Math.min(wanted, this.#js.nc.info?.max_payload ?? wanted);
     const old = await this.#rawInfo(meta.name);
     const id = nuid.next();
     const chunkSubject = this.#s.chunks(id);
+    let info: ObjectInfo | undefined;
     try {
       const r = await uploadChunks(this.#js, chunkSubject, source, chunkSize, opts.timeout);
-      const info: ObjectInfo = {
+      const stored: ObjectInfo = {
         name: meta.name,
         bucket: this.name,
         nuid: id,
@@ -184,27 +261,35 @@ export class ObjectStore {
         revision: 0,
         options: { max_chunk_size: chunkSize },
       };
-      if (meta.description) info.description = meta.description;
-      if (meta.headers) info.headers = meta.headers;
-      if (meta.metadata) info.metadata = meta.metadata;
-      await this.#publishInfo(info, opts);
-      if (old && !old.deleted) await this.#purge(this.#s.chunks(old.nuid)).catch(() => {});
-      return info;
+      if (meta.description) stored.description = meta.description;
+      if (meta.headers) stored.headers = meta.headers;
+      if (meta.metadata) stored.metadata = meta.metadata;
+      info = stored;
+      await this.#publishInfo(stored, opts);
     } catch (err) {
-      await this.#purge(chunkSubject).catch(() => {});
+      await this.#nowOrLater(() => this.#undoPut(chunkSubject, info, old));
       throw this.#error(err);
     }
+    if (old && !old.deleted) await this.#nowOrLater(() => this.#purge(this.#s.chunks(old.nuid)));
+    return info;
   }
 
   /**
    * Reads `name`: null when it does not exist or is deleted. A link to an object is followed (in
    * this or another bucket); a link to a bucket rejects with `InvalidOperationError`. The content
    * streams from an ordered consumer; once read, `error` resolves with null, or the content
-   * errors and `error` resolves with a `DigestMismatchError` / `ObjectSizeMismatchError`.
+   * errors and `error` resolves with a `DigestMismatchError` / `ObjectSizeMismatchError`. When
+   * the chunks of the info read are not all there, the info is read again from the stream leader:
+   * a replica that lags may have answered with the info of an object replaced since.
    */
   async get(name: string): Promise<ObjectResult | null> {
     const info = await this.info(name);
-    if (!info) return null;
+    return info ? await this.#read(info, true) : null;
+  }
+
+  /** The content of `info`, a link followed; with `recheck`, read again from the leader's info when chunks are missing. */
+  async #read(info: ObjectInfo, recheck: boolean): Promise<ObjectResult | null> {
+    const name = info.name;
     const link = info.options?.link;
     if (link) {
       if (!link.name) {
@@ -213,7 +298,11 @@ export class ObjectStore {
       const target = link.bucket === this.name ? this : await ObjectStore.open(this.#js, link.bucket);
       return await target.get(link.name);
     }
-    return download(this.#js.api, this.stream, this.#s.chunks(info.nuid), info);
+    const d = await download(this.#js.api, this.stream, this.#s.chunks(info.nuid), info);
+    if (!d.missing || !recheck) return d.result;
+    const latest = await this.#leaderInfo(name).catch(() => null);
+    if (!latest || latest.revision === info.revision) return d.result;
+    return latest.deleted ? null : await this.#read(latest, false);
   }
 
   /** Reads `name` into one buffer (null when missing); rejects when the content is corrupt. */
@@ -266,6 +355,8 @@ export class ObjectStore {
    * Renaming onto a live object rejects with {@link ObjectExistsError}.
    */
   async update(name: string, meta: Partial<ObjectStoreMeta> = {}): Promise<PubAck> {
+    if (meta?.options !== undefined) throw new InvalidArgumentError("update cannot change an object's options");
+    checkOptions("update meta", meta, objectStoreUpdateRules);
     const info = await this.info(name);
     if (!info) throw new ObjectNotFoundError(this.name, name);
     const newName = meta.name ?? name;
@@ -307,6 +398,10 @@ export class ObjectStore {
    * deleted nor a link; `name` may replace a link or a deleted object, not a live object.
    */
   async link(name: string, target: ObjectInfo): Promise<ObjectInfo> {
+    if (typeof target !== "object" || target === null || typeof target.name !== "string") {
+      throw new InvalidArgumentError("link target must be an object's info (from info() or put())");
+    }
+    validateBucket(target.bucket);
     if (target.deleted) throw new InvalidOperationError(`cannot link to deleted object '${target.name}'`);
     if (target.options?.link) throw new InvalidOperationError(`cannot link to link '${target.name}'`);
     return await this.#addLink(name, { bucket: target.bucket, name: target.name });
@@ -314,7 +409,24 @@ export class ObjectStore {
 
   /** Stores `name` as a link to the bucket `store`. */
   async linkStore(name: string, store: ObjectStore): Promise<ObjectInfo> {
+    if (!(store instanceof ObjectStore)) throw new InvalidArgumentError("linkStore needs an ObjectStore");
     return await this.#addLink(name, { bucket: store.name });
+  }
+
+  /**
+   * Finds and purges orphaned chunks: chunk subjects (`$O.<bucket>.C.<nuid>`) that no live info
+   * points at, as left by a put or a delete whose clean-up could not run (e.g. the client was
+   * killed). Subjects whose newest chunk is younger than `minAge` ms (default one minute) are left
+   * alone, as they may belong to a put still uploading. Resolves with what was purged. Neither
+   * nats.js nor nats.go has this operation.
+   *
+   * @example
+   * ```ts ignore
+   * for (const o of await os.collectOrphans()) console.log(o.subject, o.purged);
+   * ```
+   */
+  async collectOrphans(opts: CollectOrphansOptions = {}): Promise<OrphanedChunks[]> {
+    return await this.#guard(() => collectOrphans(this.#api, this.#jsm, this.stream, this.#s, opts));
   }
 
   /** Watches the bucket's infos: current ones first, then changes. */

@@ -5,6 +5,8 @@
  */
 import type { MsgHdrs } from "../src/core.ts";
 import type { Nanos, Placement, StorageType, StreamInfo } from "../jetstream/mod.ts";
+import { headersRule } from "../jetstream/option_rules.ts";
+import { bool, int, ms, obj, oneOf, type OptionRules, recordOf, shape, str } from "../src/option_check.ts";
 
 /** A link to another object (`name` set) or to a whole bucket (`name` unset). */
 export interface ObjectStoreLink {
@@ -22,6 +24,9 @@ export interface ObjectStoreMetaOptions {
   max_chunk_size?: number;
 }
 
+/** The rules of {@link ObjectStoreMetaOptions}. */
+const metaOptionsRules: OptionRules = { link: obj, max_chunk_size: int(1) };
+
 /** What the application says about an object when storing it. */
 export interface ObjectStoreMeta {
   /** The object name: any non-empty string. */
@@ -35,6 +40,17 @@ export interface ObjectStoreMeta {
   /** String metadata. */
   metadata?: Record<string, string>;
 }
+
+/** The rules of the meta `update()` takes: what {@link ObjectStoreMeta} has but `options`. */
+export const objectStoreUpdateRules: OptionRules = {
+  name: str(true),
+  description: str(true),
+  headers: headersRule,
+  metadata: recordOf(str(true)),
+};
+
+/** The rules of {@link ObjectStoreMeta} (the name is checked in full as an object name). */
+export const objectStoreMetaRules: OptionRules = { ...objectStoreUpdateRules, options: shape(metaOptionsRules) };
 
 /** An object's info: its meta plus what the store recorded. */
 export interface ObjectInfo extends ObjectStoreMeta {
@@ -108,6 +124,18 @@ export interface ObjectStoreOptions {
   compression?: boolean;
 }
 
+/** The rules of {@link ObjectStoreOptions}. */
+export const objectStoreOptionsRules: OptionRules = {
+  description: str(true),
+  ttl: int(0),
+  storage: oneOf("file", "memory"),
+  replicas: int(1, 5),
+  max_bytes: int(-1),
+  placement: obj,
+  metadata: recordOf(str(true)),
+  compression: bool,
+};
+
 /** A readable object: its info, its content, and the outcome of the integrity check. */
 export interface ObjectResult {
   /** The object's info (of the target, for a link). */
@@ -125,6 +153,9 @@ export interface ObjectStorePutOpts {
   /** Store only if the object's info is at this revision (0: only if the name is unused). */
   previousRevision?: number;
 }
+
+/** The rules of {@link ObjectStorePutOpts}. */
+export const objectStorePutRules: OptionRules = { timeout: ms(1), previousRevision: int(0) };
 
 /** The info as stored on the wire (headers as a plain map, mtime as written). */
 export interface ServerObjectInfo {

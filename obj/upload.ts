@@ -7,6 +7,7 @@
 import type { JetStreamClient, PubAck } from "../jetstream/mod.ts";
 import { createSha256 } from "./hash.ts";
 import { formatDigest } from "./codec.ts";
+import { binaryBytes } from "../src/encoding.ts";
 
 /** What an upload produced. */
 export interface UploadResult {
@@ -118,8 +119,9 @@ async function upload(
       let buf = new Uint8Array(chunkSize);
       let fill = 0;
       while (true) {
-        const { done, value } = await reader.read();
+        const { done, value: piece } = await reader.read();
         if (done) break;
+        const value = binaryBytes(piece, "each chunk of the stream");
         let off = 0;
         while (off < value.length) {
           if (fill === 0 && value.length - off >= chunkSize) {

@@ -8,6 +8,8 @@ import type { ConsumerMessages, JsApi, JsMsg } from "../jetstream/mod.ts";
 import { DeliverPolicy, OrderedConsumer } from "../jetstream/mod.ts";
 import { parseInfo } from "./codec.ts";
 import type { ObjectInfo, ObjectWatchInfo } from "./types.ts";
+import { bool, checkOptions, type OptionRules } from "../src/option_check.ts";
+import { InvalidArgumentError } from "../src/core.ts";
 
 /** Options of `watch()`. */
 export interface ObjectWatchOptions {
@@ -18,6 +20,9 @@ export interface ObjectWatchOptions {
   /** Only changes made after the watch began. */
   updatesOnly?: boolean;
 }
+
+/** The rules of {@link ObjectWatchOptions} (`includeHistory` and `updatesOnly` exclude each other). */
+export const objectWatchRules: OptionRules = { ignoreDeletes: bool, includeHistory: bool, updatesOnly: bool };
 
 function infoOf(m: JsMsg): ObjectInfo {
   return parseInfo(m.data, m.info.streamSequence, new Date(m.info.timestamp).toISOString());
@@ -80,6 +85,10 @@ export class ObjectWatcher implements AsyncIterable<ObjectWatchInfo>, AsyncDispo
 
   /** Starts watching `allMeta` of `stream`. */
   static async start(api: JsApi, stream: string, allMeta: string, opts: ObjectWatchOptions): Promise<ObjectWatcher> {
+    checkOptions("watch", opts, objectWatchRules);
+    if (opts.includeHistory && opts.updatesOnly) {
+      throw new InvalidArgumentError("watch options 'includeHistory' and 'updatesOnly' exclude each other");
+    }
     const deliver_policy = opts.updatesOnly
       ? DeliverPolicy.New
       : opts.includeHistory

@@ -23,6 +23,17 @@ const ERR_BAD_NUMBER: i32 = 3;
 const ERR_TOO_LARGE: i32 = 4;
 const ERR_MISSING_CRLF: i32 = 5;
 const ERR_LINE_TOO_LONG: i32 = 6;
+const ERR_BAD_INFO: i32 = 7;
+
+// The bytes each operation starts with, packed little-endian (letters in lower case, matched in
+// either case): MSG and HMSG continue with a blank, PING, PONG and +OK with the LF of their CRLF.
+const LIT_MSG: u64 = 0x67736d; // "msg"
+const LIT_HMSG: u64 = 0x67736d68; // "hmsg"
+const LIT_PING: u64 = 0x0d676e6970; // "ping\r"
+const LIT_PONG: u64 = 0x0d676e6f70; // "pong\r"
+const LIT_OK: u64 = 0x0d6b6f2b; // "+ok\r"
+const LIT_ERR: u64 = 0x7272652d; // "-err"
+const LIT_INFO: u64 = 0x6f666e69; // "info"
 
 const MAX_FRAMES: i32 = 2048;
 const FRAME_WORDS: i32 = 9;
@@ -114,6 +125,78 @@ function parseNumber(s: usize, e: usize): i64 {
 
 let status: usize = 0;
 
+/** True when [p, e) differs from the first `n` bytes of the packed literal `lit` (or from the part that has arrived). */
+function diverges(p: usize, e: usize, lit: u64, n: i32): bool {
+  const m = min<usize>(e - p, <usize> n);
+  for (let i: usize = 0; i < m; i++) {
+    const want = <u32> ((lit >> (<u64> i << 3)) & 0xff);
+    let c = <u32> load<u8>(p + i);
+    if (want - 0x61 < 26) c |= 0x20;
+    if (c != want) return true;
+  }
+  return false;
+}
+
+/**
+ * Checks the arguments of a MSG/HMSG line that has not ended yet ([q, e), q at the blank after the
+ * op name): no more than 4 (MSG) or 5 (HMSG) of them, and those that can only be numbers (the sid,
+ * and the sizes after the optional reply) are still decimal and fit in an i32. A CR as the last
+ * byte may be the end of the line, so it is left out. Returns an error code or 0.
+ */
+function argsError(q: usize, e: usize, isH: bool): i32 {
+  if (e > q && <u32> load<u8>(e - 1) == CR) e--;
+  const maxArgs = isH ? 5 : 4;
+  let i = 0;
+  while (nextArg(q, e)) {
+    if (i == maxArgs) return ERR_BAD_ARGS;
+    if ((i == 1 || i == 3 || i == 4) && parseNumber(argStart, argEnd) < 0) return ERR_BAD_NUMBER;
+    i++;
+    q = argEnd;
+  }
+  return 0;
+}
+
+/**
+ * Checks the start of a control line whose LF has not arrived ([p, e) holds no LF). Returns 0 when
+ * more bytes can still make it a valid line, else the error code: a byte that starts no operation,
+ * an op name that diverges from every valid one (PING, PONG and +OK are followed by nothing but
+ * their CRLF), a bad MSG/HMSG argument, an INFO that does not start with '{'.
+ */
+function partialError(p: usize, e: usize): i32 {
+  const b0 = <u32> load<u8>(p);
+  const c0 = b0 | 0x20;
+  const avail = e - p;
+  if (c0 == 0x6d || c0 == 0x68) { // MSG, HMSG
+    const isH = c0 == 0x68;
+    const opLen: usize = isH ? 4 : 3;
+    if (diverges(p, e, isH ? LIT_HMSG : LIT_MSG, <i32> opLen)) return ERR_UNKNOWN_OP;
+    if (avail <= opLen) return 0;
+    return isBlank(load<u8>(p + opLen)) ? argsError(p + opLen, e, isH) : ERR_UNKNOWN_OP;
+  }
+  if (c0 == 0x70) { // PING, PONG
+    const pong = avail > 1 && (<u32> load<u8>(p + 1) | 0x20) == 0x6f;
+    return diverges(p, e, pong ? LIT_PONG : LIT_PING, 5) || avail > 5 ? ERR_UNKNOWN_OP : 0;
+  }
+  if (b0 == 0x2b) { // +OK
+    return diverges(p, e, LIT_OK, 4) || avail > 4 ? ERR_UNKNOWN_OP : 0;
+  }
+  if (b0 == 0x2d) { // -ERR then a blank and text, or its CRLF
+    if (diverges(p, e, LIT_ERR, 4)) return ERR_UNKNOWN_OP;
+    if (avail <= 4) return 0;
+    const c = <u32> load<u8>(p + 4);
+    return (c == CR ? avail > 5 : !isBlank(c)) ? ERR_UNKNOWN_OP : 0;
+  }
+  if (c0 == 0x69) { // INFO then blanks and a JSON object
+    if (diverges(p, e, LIT_INFO, 4)) return ERR_UNKNOWN_OP;
+    if (avail <= 4) return 0;
+    if (!isBlank(load<u8>(p + 4))) return ERR_UNKNOWN_OP;
+    let s = p + 5;
+    while (s < e && isBlank(load<u8>(s))) s++;
+    return s < e && <u32> load<u8>(s) != 0x7b ? ERR_BAD_INFO : 0;
+  }
+  return ERR_UNKNOWN_OP;
+}
+
 function fail(code: i32, at: usize): void {
   store<i32>(status, code, 8);
   store<i32>(status, <i32> (at - readBase()), 12);
@@ -149,6 +232,13 @@ function fail(code: i32, at: usize): void {
  * [0] offset just past the last complete frame, [1] total bytes the next frame needs when known
  * (a message whose payload has not fully arrived), [2] error code (0 = none), [3] error offset.
  * Frames before an error are reported; parsing stops at the first bad byte.
+ *
+ * A stream is rejected as soon as the bytes that have arrived prove it invalid, never only once a
+ * control line fills up: a byte that starts no operation (MSG, HMSG, PING, PONG, +OK, -ERR, INFO,
+ * letters in any case), an op name that diverges from every valid one, a MSG/HMSG argument count
+ * or a sid/size that is not decimal or overflows i32, an INFO whose text does not start with '{'
+ * (or, once its line ends, does not end with '}'), a header size above the total size, a size
+ * above `maxPayload`, a payload not followed by CRLF, a control line longer than `maxLine`.
  */
 export function parse(start: u32, end: u32, maxPayload: u32, maxLine: u32): i32 {
   const base = readBase();
@@ -164,15 +254,21 @@ export function parse(start: u32, end: u32, maxPayload: u32, maxLine: u32): i32 
     const bound = min<usize>(e, p + <usize> maxLine + 2);
     const lf = findLF(p, bound);
     if (lf == bound) {
-      if (bound < e) fail(ERR_LINE_TOO_LONG, p);
+      // No whole control line yet: stop now when what has arrived can start no valid one.
+      const code = partialError(p, bound);
+      if (code != 0) fail(code, p);
+      else if (bound < e) fail(ERR_LINE_TOO_LONG, p);
       break;
     }
     if (lf == p || <u32> load<u8>(lf - 1) != CR) {
-      fail(ERR_MISSING_CRLF, lf);
+      const code = partialError(p, lf);
+      if (code != 0) fail(code, p);
+      else fail(ERR_MISSING_CRLF, lf);
       break;
     }
     const le = lf - 1; // end of the control line (exclusive)
-    const c0 = <u32> load<u8>(p) | 0x20;
+    const b0 = <u32> load<u8>(p);
+    const c0 = b0 | 0x20;
     const len = le - p;
     if (c0 == 0x6d || c0 == 0x68) { // 'm' MSG, 'h' HMSG
       const isH = c0 == 0x68;
@@ -233,6 +329,11 @@ export function parse(start: u32, end: u32, maxPayload: u32, maxLine: u32): i32 
       const d0 = lf + 1;
       const fe = d0 + <usize> total + 2;
       if (fe > e) {
+        // all of the payload is here, and the byte after it is not the CR of its CRLF
+        if (fe - 2 < e && <u32> load<u8>(fe - 2) != CR) {
+          fail(ERR_MISSING_CRLF, fe - 2);
+          break;
+        }
         store<i32>(status, <i32> (fe - p), 4);
         break;
       }
@@ -266,15 +367,15 @@ export function parse(start: u32, end: u32, maxPayload: u32, maxLine: u32): i32 
       const kind = c1 == 0x69 ? KIND_PING : KIND_PONG;
       record(rec, kind, 0, p, p, p, p, 0, p, 0, base);
       p = lf + 1;
-    } else if (c0 == 0x2b) { // '+OK'
+    } else if (b0 == 0x2b) { // '+OK'
       if (len != 3 || (<u32> load<u8>(p + 1) | 0x20) != 0x6f || (<u32> load<u8>(p + 2) | 0x20) != 0x6b) {
         fail(ERR_UNKNOWN_OP, p);
         break;
       }
       record(rec, KIND_OK, 0, p, p, p, p, 0, p, 0, base);
       p = lf + 1;
-    } else if (c0 == 0x2d || c0 == 0x69) { // '-ERR <text>' or 'INFO <json>'
-      const isErr = c0 == 0x2d;
+    } else if (b0 == 0x2d || c0 == 0x69) { // '-ERR <text>' or 'INFO <json object>'
+      const isErr = b0 == 0x2d;
       const okOp = len >= 4 && (isErr ? word3(p + 1, 0x65, 0x72, 0x72) : word3(p + 1, 0x6e, 0x66, 0x6f)) &&
         (len == 4 || isBlank(load<u8>(p + 4)));
       if (!okOp) {
@@ -285,6 +386,10 @@ export function parse(start: u32, end: u32, maxPayload: u32, maxLine: u32): i32 
       while (s < le && isBlank(load<u8>(s))) s++;
       let t = le;
       while (t > s && isBlank(load<u8>(t - 1))) t--;
+      if (!isErr && (t == s || <u32> load<u8>(s) != 0x7b || <u32> load<u8>(t - 1) != 0x7d)) {
+        fail(ERR_BAD_INFO, p);
+        break;
+      }
       record(rec, isErr ? KIND_ERR : KIND_INFO, 0, s, t, s, s, 0, s, 0, base);
       p = lf + 1;
     } else {

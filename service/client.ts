@@ -7,6 +7,7 @@
 import { NoRespondersError } from "../src/errors.ts";
 import type { NatsConnection } from "../src/nats.ts";
 import type { RequestManyOptions } from "../src/request.ts";
+import { withDefaults } from "../src/option_check.ts";
 import { controlSubject } from "./discovery.ts";
 import { ServiceError } from "./error.ts";
 import { type ServiceClient, type ServiceIdentity, type ServiceInfo, type ServiceStats, ServiceVerb } from "./types.ts";
@@ -32,7 +33,7 @@ export class ServiceClientImpl implements ServiceClient {
   /** A client on `nc` that collects replies as `opts` says, under `prefix`. */
   constructor(nc: NatsConnection, opts: RequestManyOptions, prefix: string) {
     this.#nc = nc;
-    this.#opts = { maxWait: DEFAULT_MAX_WAIT, ...opts };
+    this.#opts = withDefaults({ maxWait: DEFAULT_MAX_WAIT }, opts);
     this.#prefix = prefix;
   }
 

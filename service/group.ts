@@ -5,7 +5,15 @@
  */
 import { checkGroupPrefix, checkName, joinSubject } from "./validate.ts";
 import type { EndpointSpec } from "./endpoint.ts";
-import type { EndpointOptions, ServiceGroup, ServiceHandler, ServiceMsg } from "./types.ts";
+import {
+  type EndpointOptions,
+  endpointRules,
+  queueRule,
+  type ServiceGroup,
+  type ServiceHandler,
+  type ServiceMsg,
+} from "./types.ts";
+import { checkOptions } from "../src/option_check.ts";
 
 /** Starts endpoints for a group (the service). */
 export type EndpointStarter = (spec: EndpointSpec) => AsyncIterable<ServiceMsg>;
@@ -34,7 +42,9 @@ export class ServiceGroupImpl implements ServiceGroup {
 
   addEndpoint(name: string, opts?: ServiceHandler | EndpointOptions): AsyncIterable<ServiceMsg> {
     checkName("endpoint", name);
-    const o: EndpointOptions = typeof opts === "function" ? { handler: opts } : opts ?? {};
+    const o: EndpointOptions = typeof opts === "function"
+      ? { handler: opts }
+      : checkOptions("endpoint", opts, endpointRules);
     return this.#start({
       name,
       subject: joinSubject(this.#prefix, o.subject ?? name),
@@ -46,6 +56,7 @@ export class ServiceGroupImpl implements ServiceGroup {
 
   addGroup(name = "", queue?: string): ServiceGroup {
     checkGroupPrefix(name);
+    if (queue !== undefined) queueRule(queue, "group queue");
     return new ServiceGroupImpl(this.#start, joinSubject(this.#prefix, name), queue ?? this.#queue);
   }
 }

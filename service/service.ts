@@ -4,7 +4,8 @@
  * @module
  */
 import { deferred } from "../src/encoding.ts";
-import { InvalidOperationError, type NatsError } from "../src/errors.ts";
+import { InvalidArgumentError, InvalidOperationError, type NatsError } from "../src/errors.ts";
+import { checkOptions } from "../src/option_check.ts";
 import type { NatsConnection } from "../src/nats.ts";
 import { nuid } from "../src/nuid.ts";
 import type { Subscription } from "../src/subscription.ts";
@@ -15,6 +16,7 @@ import {
   type EndpointOptions,
   type Service,
   type ServiceConfig,
+  serviceConfigRules,
   type ServiceGroup,
   type ServiceHandler,
   type ServiceIdentity,
@@ -44,6 +46,8 @@ export class ServiceImpl implements Service {
 
   /** Validates `config` (throws `InvalidArgumentError`); call {@link start} next. */
   constructor(nc: NatsConnection, config: ServiceConfig) {
+    if (config === undefined) throw new InvalidArgumentError("a service needs a config ({ name, version })");
+    checkOptions("service", config, serviceConfigRules);
     checkName("service", config.name);
     checkVersion(config.version);
     this.#nc = nc;

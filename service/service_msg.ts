@@ -4,7 +4,7 @@
  * @module
  */
 import type { Payload } from "../src/encoding.ts";
-import { headers, type MsgHdrs } from "../src/headers.ts";
+import { headers, type MsgHdrs, toHeaders } from "../src/headers.ts";
 import type { Msg, RespondOptions } from "../src/msg.ts";
 import { ServiceErrorCodeHeader, ServiceErrorHeader } from "./error.ts";
 import type { ServiceMsg } from "./types.ts";
@@ -52,8 +52,9 @@ export class ServiceMsgImpl implements ServiceMsg {
   }
 
   respond(payload?: Payload, options?: RespondOptions): boolean {
-    this.#responded = true;
-    return this.#msg.respond(payload, options);
+    const sent = this.#msg.respond(payload, options);
+    this.#responded = true; // not when it threw (a bad payload): the service then answers 500
+    return sent;
   }
 
   respondError(code: number, description: string, data?: Payload, opts?: RespondOptions): boolean {
@@ -63,7 +64,7 @@ export class ServiceMsgImpl implements ServiceMsg {
 
   /** Sends an error response without counting it (the caller counts). */
   sendError(code: number, description: string, data?: Payload, opts?: RespondOptions): boolean {
-    const h = opts?.headers ?? headers();
+    const h = opts?.headers ? toHeaders(opts.headers) : headers();
     h.set(ServiceErrorHeader, headerSafe(description));
     h.set(ServiceErrorCodeHeader, String(code));
     return this.respond(data, { ...opts, headers: h });

@@ -4,7 +4,8 @@
  * @module
  */
 import type { NatsConnection } from "../src/nats.ts";
-import type { RequestManyOptions } from "../src/request.ts";
+import { REQUEST_MANY_OPTION_RULES, type RequestManyOptions } from "../src/request.ts";
+import { checkOptions, type OptionRules, subject } from "../src/option_check.ts";
 import { ServiceClientImpl } from "./client.ts";
 import { ServiceApiPrefix } from "./discovery.ts";
 import { ServiceImpl } from "./service.ts";
@@ -15,6 +16,9 @@ export interface SvcmOptions {
   /** Prefix of the discovery subjects (default `$SRV`), e.g. for tooling across accounts. */
   prefix?: string;
 }
+
+/** The rules of {@link SvcmOptions}. */
+const svcmRules: OptionRules = { prefix: subject(false) };
 
 /**
  * Adds services to a connection and creates clients that discover them. Several services can
@@ -38,6 +42,7 @@ export class Svcm {
 
   /** A manager for services on `nc`. */
   constructor(nc: NatsConnection, opts: SvcmOptions = {}) {
+    checkOptions("Svcm", opts, svcmRules);
     this.#nc = nc;
     this.#prefix = opts.prefix ?? ServiceApiPrefix;
   }
@@ -56,6 +61,8 @@ export class Svcm {
 
   /** A client that collects discovery replies for `opts.maxWait` ms (default 2000). */
   client(opts: RequestManyOptions = {}, prefix: string = this.#prefix): ServiceClient {
+    checkOptions("service client", opts, REQUEST_MANY_OPTION_RULES);
+    subject(false)(prefix, "service client prefix");
     return new ServiceClientImpl(this.#nc, opts, prefix);
   }
 }

@@ -6,6 +6,14 @@
 import type { Payload } from "../src/encoding.ts";
 import type { NatsError } from "../src/errors.ts";
 import type { Msg, RespondOptions } from "../src/msg.ts";
+import { InvalidArgumentError } from "../src/errors.ts";
+import { fn, type OptionRule, type OptionRules, recordOf, str, subject } from "../src/option_check.ts";
+
+/** A queue group: a string without whitespace; empty means none. */
+export const queueRule: OptionRule = (v, label) => {
+  str(true)(v, label);
+  if (/\s/.test(v as string)) throw new InvalidArgumentError(`${label} must be a queue group name without whitespace`);
+};
 
 /**
  * The `type` field of each discovery response.
@@ -77,6 +85,14 @@ export interface Endpoint {
 
 /** Options of `addEndpoint`: every field of {@link Endpoint} is optional. */
 export type EndpointOptions = Partial<Endpoint>;
+
+/** The rules of {@link EndpointOptions}. */
+export const endpointRules: OptionRules = {
+  subject: subject(true),
+  handler: fn,
+  metadata: recordOf(str(true)),
+  queue: queueRule,
+};
 
 /** An endpoint as INFO reports it. */
 export interface EndpointInfo {
@@ -157,6 +173,16 @@ export interface ServiceConfig {
   /** Returns extra data reported as `data` in each endpoint's STATS entry. */
   statsHandler?: (endpoint: EndpointInfo) => unknown | Promise<unknown>;
 }
+
+/** The rules of {@link ServiceConfig} (the name and version are checked in full after them). */
+export const serviceConfigRules: OptionRules = {
+  name: str(),
+  version: str(),
+  description: str(true),
+  metadata: recordOf(str(true)),
+  queue: queueRule,
+  statsHandler: fn,
+};
 
 /** A subject prefix under which endpoints and nested groups are added. */
 export interface ServiceGroup {

@@ -19,7 +19,7 @@ export type { ServerInfo } from "./connection/info.ts";
 export type { Auth, Authenticator, ConnectionOptions } from "./options.ts";
 export type { Msg, RespondOptions } from "./msg.ts";
 export type { Subscription, SubscriptionOptions } from "./subscription.ts";
-export type { RequestManyOptions, RequestOptions } from "./request.ts";
+export type { RequestManyOptions, RequestOptions, RequestStrategy } from "./request.ts";
 export type { TraceOptions } from "./trace.ts";
 export type { Status } from "./status.ts";
 export type { Payload } from "./encoding.ts";
@@ -41,6 +41,7 @@ export {
   PermissionViolationError,
   ProtocolError,
   ServerError,
+  SlowConsumerError,
   TimeoutError,
   UserAuthenticationExpiredError,
 } from "./errors.ts";

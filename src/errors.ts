@@ -193,9 +193,10 @@ export class PermissionViolationError extends NatsError {
 export class InvalidSubjectError extends NatsError {
   /** The rejected value. */
   readonly subject: string;
-  /** Creates the error for `subject`, saying why. */
+  /** Creates the error for `subject`, saying why (the message shows at most 64 characters of it). */
   constructor(subject: string, why: string, kind = "subject", options?: ErrorOptions) {
-    super(`invalid ${kind} '${subject}': ${why}`, options);
+    const shown = subject.length > 64 ? `'${subject.slice(0, 64)}…' (${subject.length} characters)` : `'${subject}'`;
+    super(`invalid ${kind} ${shown}: ${why}`, options);
     this.subject = subject;
   }
 }
@@ -269,6 +270,34 @@ export class OutboundBufferFullError extends NatsError {
 export class InvalidOperationError extends NatsError {}
 
 /**
+ * A consumer did not keep up: its queue held `pending` messages (`pendingBytes` payload bytes), at
+ * its `maxPendingMsgs`/`maxPendingBytes` limit, so a message was dropped. A `requestMany()`
+ * iteration ends with it.
+ *
+ * @example
+ * ```ts
+ * import { SlowConsumerError } from "./errors.ts";
+ * console.log(new SlowConsumerError("requestMany", 1024, 65536).pending);
+ * ```
+ */
+export class SlowConsumerError extends NatsError {
+  /** Messages that were waiting to be read. */
+  readonly pending: number;
+  /** Their payload bytes. */
+  readonly pendingBytes: number;
+  /** Creates the error for `what` (e.g. "requestMany"). */
+  constructor(what: string, pending: number, pendingBytes: number, options?: ErrorOptions) {
+    super(
+      `${what} dropped a message: ${pending} messages (${pendingBytes} bytes) were waiting to be read, ` +
+        "the pending limit (maxPendingMsgs/maxPendingBytes)",
+      options,
+    );
+    this.pending = pending;
+    this.pendingBytes = pendingBytes;
+  }
+}
+
+/**
  * The server reported an error that no other class describes; `serverMessage` has its text.
  *
  * @example
@@ -288,6 +317,20 @@ export class ServerError extends NatsError {
 }
 
 /**
+ * The text inside a Go `%q` quotation (how the server quotes subjects in its errors): `\"`, `\\`,
+ * `\xNN`, `\uNNNN`, `\UNNNNNNNN` and the one-letter escapes, so a denied subject such as `a"b`
+ * compares equal to the one subscribed.
+ */
+function unquoteGo(quoted: string): string {
+  const letters: Record<string, string> = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v" };
+  return quoted.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/g, (_, e: string) => {
+    if (e.length === 1) return letters[e] ?? e;
+    const cp = parseInt(e.slice(1), 16);
+    return cp <= 0x10ffff ? String.fromCodePoint(cp) : "\ufffd";
+  });
+}
+
+/**
  * Maps the text of a server `-ERR` to a typed error.
  *
  * @example
@@ -301,10 +344,10 @@ export function errorFromServer(text: string): NatsError {
   const msg = text.replace(/^'+|'+$/g, "").trim();
   const lower = msg.toLowerCase();
   if (lower.startsWith("permissions violation")) {
-    const m = /for (publish|subscription) to "([^"]*)"(?: using queue "([^"]*)")?/i.exec(msg);
+    const m = /for (publish|subscription) to "((?:[^"\\]|\\.)*)"(?: using queue "((?:[^"\\]|\\.)*)")?/i.exec(msg);
     if (m) {
       const op = m[1].toLowerCase() === "publish" ? "publish" : "subscription";
-      return new PermissionViolationError(op, m[2], m[3]);
+      return new PermissionViolationError(op, unquoteGo(m[2]), m[3] === undefined ? undefined : unquoteGo(m[3]));
     }
   }
   if (lower.includes("authorization violation") || lower.includes("authentication timeout")) {
@@ -327,9 +370,29 @@ export function errorFromServer(text: string): NatsError {
   return new ServerError(msg);
 }
 
-/** True for server errors after which the server keeps the connection open. */
-export function isRecoverableServerError(err: NatsError): boolean {
-  return err instanceof PermissionViolationError ||
-    (err instanceof ServerError &&
-      /invalid (publish )?subject|maximum subscriptions exceeded/i.test(err.serverMessage));
+/**
+ * What a connection does after a server `-ERR` that arrives while connected:
+ * - `"stay"`: the server keeps the connection open (permission violations, an invalid subject,
+ *   too many subscriptions);
+ * - `"reconnect"`: the server is closing this connection but another attempt may work (stale
+ *   connection, maximum connections exceeded, and authorization errors, which the reconnect policy
+ *   turns into a close when the same one repeats);
+ * - `"close"`: anything else, including text this client does not know.
+ *
+ * @example
+ * ```ts
+ * import { errorFromServer, serverErrorAction } from "./errors.ts";
+ * if (serverErrorAction(errorFromServer("'Stale Connection'")) !== "reconnect") throw new Error("wrong action");
+ * ```
+ */
+export function serverErrorAction(err: NatsError): "stay" | "reconnect" | "close" {
+  if (err instanceof PermissionViolationError) return "stay";
+  if (err instanceof ServerError) {
+    if (/invalid (publish )?subject|maximum subscriptions exceeded/i.test(err.serverMessage)) return "stay";
+    if (/maximum connections exceeded/i.test(err.serverMessage)) return "reconnect";
+    return "close";
+  }
+  if (err instanceof AuthorizationError || err instanceof UserAuthenticationExpiredError) return "reconnect";
+  if (err instanceof ConnectionError) return "reconnect"; // stale connection
+  return "close";
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { InvalidArgumentError } from "./errors.ts";
-import { utf8Decoder, utf8Encoder } from "./encoding.ts";
+import { typeName, utf8Decoder, utf8Encoder } from "./encoding.ts";
 import { scanHeaderBlock } from "./protocol/header_scan.ts";
 
 /**
@@ -45,9 +45,12 @@ export interface MsgHdrs extends Iterable<[string, string[]]> {
   get(name: string, match?: Match): string;
   /** The last value of `name`, or an empty string. */
   last(name: string, match?: Match): string;
-  /** Replaces every value of `name` with `value`. */
+  /**
+   * Replaces every value of `name` with `value`. Throws `InvalidArgumentError` (changing nothing)
+   * unless `name` is printable ASCII without spaces or `:` and `value` a string without CR or LF.
+   */
   set(name: string, value: string, match?: Match): void;
-  /** Adds `value` to `name`. */
+  /** Adds `value` to `name`; throws `InvalidArgumentError` as {@link MsgHdrs.set} does. */
   append(name: string, value: string, match?: Match): void;
   /** True when `name` is present. */
   has(name: string, match?: Match): boolean;
@@ -71,18 +74,48 @@ export function canonicalMIMEHeaderKey(name: string): string {
 }
 
 function checkName(name: string): void {
+  if (typeof name !== "string") throw new InvalidArgumentError(`header name must be a string; got ${typeName(name)}`);
   if (name.length === 0) throw new InvalidArgumentError("header name is empty");
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    if (c < 33 || c > 126 || c === 58) {
-      throw new InvalidArgumentError(`invalid header name '${name}': printable ASCII without ':' only`);
+    // printable ASCII except ':' (as nats.js and the server's header parser accept)
+    if (c <= 0x20 || c >= 0x7f || c === 0x3a) {
+      throw new InvalidArgumentError(
+        `invalid header name ${JSON.stringify(name)}: printable ASCII without spaces or ':' only`,
+      );
     }
   }
 }
 
-function checkValue(value: string): string {
-  if (/[\r\n]/.test(value)) throw new InvalidArgumentError("header values cannot contain CR or LF");
+/** The value to store (trimmed); the error never shows the value, which may be a credential. */
+function checkValue(name: string, value: string): string {
+  if (typeof value !== "string") {
+    throw new InvalidArgumentError(`value of header '${name}' must be a string; got ${typeName(value)}`);
+  }
+  if (/[\r\n]/.test(value)) throw new InvalidArgumentError(`value of header '${name}' cannot contain CR or LF`);
   return value.trim();
+}
+
+/**
+ * Validates a status line to send: `code` 0 (no status) or an integer from 100 to 999,
+ * `description` (only with a code) free of control characters, so that it cannot end the line.
+ */
+function checkStatus(code: number, description: string): void {
+  if (!Number.isInteger(code) || (code !== 0 && (code < 100 || code > 999))) {
+    const got = typeof code === "number" ? String(code) : typeName(code);
+    throw new InvalidArgumentError(`status code must be an integer from 100 to 999 (or 0 for none); got ${got}`);
+  }
+  if (typeof description !== "string") {
+    throw new InvalidArgumentError(`status description must be a string; got ${typeName(description)}`);
+  }
+  if (description.length === 0) return;
+  if (code === 0) throw new InvalidArgumentError("a status description needs a status code");
+  for (let i = 0; i < description.length; i++) {
+    const c = description.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) {
+      throw new InvalidArgumentError("status description cannot contain CR, LF or other control characters");
+    }
+  }
 }
 
 /** The implementation of {@link MsgHdrs}; holds either parsed fields or raw bytes plus offsets. */
@@ -93,8 +126,9 @@ export class MsgHdrsImpl implements MsgHdrs {
   #code: number;
   #description: string;
 
-  /** Creates headers with an optional status. */
+  /** Creates headers with an optional status; throws `InvalidArgumentError` for a bad one. */
   constructor(code = 0, description = "") {
+    checkStatus(code, description);
     this.#code = code;
     this.#description = description;
     this.#fields = new Map();
@@ -102,7 +136,8 @@ export class MsgHdrsImpl implements MsgHdrs {
 
   /** Headers backed by a received block and the scanner's table (decoded on first use). */
   static fromScan(raw: Uint8Array, table: Int32Array): MsgHdrsImpl {
-    const h = new MsgHdrsImpl(table[0]);
+    const h = new MsgHdrsImpl();
+    h.#code = table[0];
     h.#fields = undefined;
     h.#raw = raw;
     h.#table = table;
@@ -184,13 +219,19 @@ export class MsgHdrsImpl implements MsgHdrs {
   }
 
   set(name: string, value: string, match: Match = Match.Exact): void {
+    checkName(name);
+    const v = checkValue(name, value);
     this.delete(name, match);
-    this.append(name, value, match);
+    this.#add(name, v, match);
   }
 
   append(name: string, value: string, match: Match = Match.Exact): void {
     checkName(name);
-    const v = checkValue(value);
+    this.#add(name, checkValue(name, value), match);
+  }
+
+  /** Adds the validated value `v` to `name`. */
+  #add(name: string, v: string, match: Match): void {
     const key = match === Match.CanonicalMIME ? canonicalMIMEHeaderKey(name) : name;
     const existing = this.#names(key, match)[0] ?? key;
     const m = this.#map();
@@ -224,7 +265,34 @@ export class MsgHdrsImpl implements MsgHdrs {
 }
 
 /**
+ * `h` as headers this client can encode: itself when it was made here (by {@link headers} or
+ * received), else a validated copy of another {@link MsgHdrs} (another copy of this library).
+ * Throws `InvalidArgumentError` for anything else, such as a plain object of names and values.
+ *
+ * @example
+ * ```ts ignore
+ * const block = toHeaders(opts.headers).encode();
+ * ```
+ */
+export function toHeaders(h: MsgHdrs): MsgHdrsImpl {
+  if (h instanceof MsgHdrsImpl) return h;
+  if (
+    typeof h !== "object" || h === null || typeof h[Symbol.iterator] !== "function" || typeof h.code !== "number"
+  ) {
+    throw new InvalidArgumentError(`headers must be made by headers(); got ${typeName(h)}`);
+  }
+  const copy = new MsgHdrsImpl(h.code, h.description);
+  for (const [name, values] of h) {
+    if (!Array.isArray(values)) throw new InvalidArgumentError(`values of header '${name}' must be an array`);
+    for (const v of values) copy.append(name, v);
+  }
+  return copy;
+}
+
+/**
  * Creates an empty header set, optionally with a status code and description.
+ * Throws `InvalidArgumentError` unless `code` is 0 (no status) or an integer from 100 to 999 and
+ * `description` (which needs a code) is free of CR, LF and other control characters.
  *
  * @example
  * ```ts

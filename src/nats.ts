@@ -9,10 +9,20 @@ import { type Payload, payloadBytes } from "./encoding.ts";
 import { ClosedConnectionError } from "./errors.ts";
 import type { MsgHdrs } from "./headers.ts";
 import type { Msg, RespondOptions } from "./msg.ts";
+import { any, checkOptions, type OptionRules, str, withDefaults } from "./option_check.ts";
 import { type ConnectionOptions, resolveOptions } from "./options.ts";
-import { requestMany, type RequestManyOptions, RequestMux, type RequestOptions, requestOwnInbox } from "./request.ts";
+import {
+  REQUEST_MANY_OPTION_RULES,
+  REQUEST_OPTION_RULES,
+  type RequestManyOptions,
+  RequestMux,
+  type RequestOptions,
+  requestOwnInbox,
+  TRACE_OPTION_RULES,
+} from "./request.ts";
+import { requestMany } from "./request_many.ts";
 import type { Status } from "./status.ts";
-import type { Subscription, SubscriptionOptions } from "./subscription.ts";
+import { type Subscription, SUBSCRIPTION_OPTION_RULES, type SubscriptionOptions } from "./subscription.ts";
 import { headerBlock, type TraceOptions } from "./trace.ts";
 import type { Dialer } from "./transport/transport.ts";
 import { checkInboxPrefix, oneOffSubjectBytes, publishSubjectBytes } from "./validate.ts";
@@ -31,10 +41,45 @@ let deferredPublisher: (nc: NatsConnection, subject: string, data: Uint8Array) =
  * ```
  */
 export interface PublishOptions extends TraceOptions {
-  /** Reply subject for the receiver to answer on. */
+  /** Reply subject for the receiver to answer on (an empty string means none). */
   reply?: string;
-  /** Headers to send. */
+  /** Headers to send (made by `headers()`). */
   headers?: MsgHdrs;
+}
+
+/**
+ * The rules of {@link PublishOptions}: checked on every publish that has options, so only the keys
+ * and cheap types here (the reply, headers and trace destination are checked in full when encoded).
+ */
+const PUBLISH_OPTION_RULES: OptionRules = { ...TRACE_OPTION_RULES, reply: str(true), headers: any };
+
+/**
+ * Checks publish options at hot-path cost (a for-in over the keys given, about 15 ns): the keys of
+ * {@link PUBLISH_OPTION_RULES} with the types that are cheap to test pass at once; anything else
+ * goes to `checkOptions`, which names the problem (or passes an unknown key set to `undefined`).
+ */
+function checkPublishOptions(options: PublishOptions): void {
+  if (typeof options === "object" && options !== null && !Array.isArray(options)) {
+    let plain = true;
+    for (const key in options) {
+      switch (key) {
+        case "headers": // checked in full when encoded
+          continue;
+        case "reply":
+        case "traceDestination": {
+          const v = options[key];
+          if (v === undefined || typeof v === "string") continue;
+          break;
+        }
+        case "traceOnly":
+          if (options.traceOnly === undefined || typeof options.traceOnly === "boolean") continue;
+      }
+      plain = false;
+      break;
+    }
+    if (plain) return;
+  }
+  checkOptions("publish", options, PUBLISH_OPTION_RULES);
 }
 
 /**
@@ -84,13 +129,15 @@ export class NatsConnection implements AsyncDisposable {
   }
 
   /**
-   * Publishes `payload` (bytes, or a string sent as UTF-8) to `subject`. Returns at once; the
+   * Publishes `payload` (a string sent as UTF-8, or binary data: a `Uint8Array`, an `ArrayBuffer`
+   * or any other `ArrayBufferView`, by the bytes it spans) to `subject`. Returns at once; the
    * bytes are written in the background (use `flush()` to wait for the server). With
    * `traceDestination` the servers report the message's path there (nats-server 2.11+).
    * Throws `InvalidSubjectError`, `InvalidArgumentError`, `MaxPayloadExceededError`, `OutboundBufferFullError`,
    * `ClosedConnectionError` or `DrainingConnectionError`; nothing is sent when it throws.
    */
   publish(subject: string, payload?: Payload, options?: PublishOptions): void {
+    if (options !== undefined) checkPublishOptions(options);
     this.#conn.publishBytes(
       publishSubjectBytes(subject),
       options?.reply ? publishSubjectBytes(options.reply) : undefined,
@@ -109,35 +156,55 @@ export class NatsConnection implements AsyncDisposable {
     return msg.respond(payload, options);
   }
 
-  /** Subscribes to `subject` (wildcards allowed). */
+  /**
+   * Subscribes to `subject` (wildcards allowed). Throws `InvalidSubjectError`, or
+   * `InvalidArgumentError` for options {@link SubscriptionOptions} does not allow; nothing is sent
+   * when it throws.
+   */
   subscribe(subject: string, options?: SubscriptionOptions): Subscription {
-    return this.#conn.subscribe(subject, options);
+    const opts = options === undefined
+      ? undefined
+      : withDefaults({}, checkOptions("subscribe", options, SUBSCRIPTION_OPTION_RULES));
+    return this.#conn.subscribe(subject, opts);
   }
 
   /**
    * Sends a request and resolves with the first reply. Rejects with `NoRespondersError` when
    * nobody listens on `subject`, `TimeoutError` when no reply comes in time (always the case with
-   * `traceOnly`, which keeps the request from reaching the responder).
+   * `traceOnly`, which keeps the request from reaching the responder), `InvalidArgumentError` for
+   * options {@link RequestOptions} does not allow (before anything is sent).
    */
   request(subject: string, payload?: Payload, options: RequestOptions = {}): Promise<Msg> {
-    if (this.#conn.isClosed) return Promise.reject(new ClosedConnectionError());
-    if (options.noMux || options.reply) return requestOwnInbox(this.#conn, subject, payload, options);
-    return this.#mux.request(subject, payload, options);
+    try {
+      checkOptions("request", options, REQUEST_OPTION_RULES);
+      if (this.#conn.isClosed) return Promise.reject(new ClosedConnectionError());
+      if (options.noMux || options.reply) return requestOwnInbox(this.#conn, subject, payload, options);
+      return this.#mux.request(subject, payload, options);
+    } catch (err) {
+      return Promise.reject(err); // a promise API: bad arguments reject too, they never throw
+    }
   }
 
   /**
-   * Sends a request and yields every reply until `maxMessages`, `maxWait`, a `stall` or a
-   * `sentinel` ends it.
+   * Sends a request and yields every reply until `maxMessages`, `maxWait`, a `stall`, a
+   * `sentinel` or a nats.js `strategy` ends it (see {@link RequestManyOptions}). Rejects with
+   * `InvalidArgumentError` for options it does not allow (before anything is sent); the iteration
+   * throws `NoRespondersError`, or `SlowConsumerError` when replies outgrow the pending limits.
    */
   requestMany(subject: string, payload?: Payload, options: RequestManyOptions = {}): Promise<AsyncIterable<Msg>> {
     try {
+      checkOptions("requestMany", options, REQUEST_MANY_OPTION_RULES);
       return Promise.resolve(requestMany(this.#conn, subject, payload, options));
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  /** Resolves once the server has processed everything sent before (a PING/PONG round trip). */
+  /**
+   * Resolves once the server has processed everything sent before (a PING/PONG round trip).
+   * Rejects with `TimeoutError` when no answer comes within the `flushTimeout` option (default
+   * 10 s: a frozen server never answers), with `ConnectionError` when the connection is lost first.
+   */
   flush(): Promise<void> {
     return this.#conn.flush();
   }
@@ -154,7 +221,12 @@ export class NatsConnection implements AsyncDisposable {
     return performance.now() - start;
   }
 
-  /** Drains every subscription, flushes publishes, then closes. */
+  /**
+   * Drains every subscription, flushes publishes, then closes. It always ends closed: when it
+   * takes longer than the `drainTimeout` option (default 30 s) it closes and rejects with
+   * `TimeoutError`; when the connection is lost on the way, it closes and rejects with that error
+   * (`closed()` resolves with the same error).
+   */
   drain(): Promise<void> {
     return this.#conn.drain();
   }
@@ -179,7 +251,11 @@ export class NatsConnection implements AsyncDisposable {
     return this.#conn.isDraining;
   }
 
-  /** Connection events; the iterator ends when the connection closes. */
+  /**
+   * Connection events; the iterator ends when the connection closes. Events are buffered (the
+   * latest 1,024) from the moment iteration starts, so an iterable that is never iterated costs
+   * nothing.
+   */
   status(): AsyncIterable<Status> {
     return this.#conn.statusHub.listen();
   }

@@ -15,6 +15,7 @@
  * @module
  */
 import { InvalidArgumentError } from "./errors.ts";
+import { subjectProblem } from "./validate.ts";
 
 /** The longest delay a timer can take (setTimeout's limit): 2³¹−1 ms. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -176,4 +177,66 @@ export function withDefaults<D extends object, O extends object>(defaults: D, op
     if (value !== undefined) out[key] = value;
   }
   return out as D & Omit<O, keyof D>;
+}
+
+/** An object whose own keys pass `rules` (a nested option object, checked like {@link checkOptions} does). */
+export function shape(rules: OptionRules): OptionRule {
+  return (v, label) => {
+    obj(v, label);
+    checkOptions(label, v as object, rules);
+  };
+}
+
+/** A plain object whose every value passes `rule` (e.g. string metadata). */
+export function recordOf(rule: OptionRule): OptionRule {
+  return (v, label) => {
+    obj(v, label);
+    for (const [k, e] of Object.entries(v as object)) rule(e, `${label}['${k}']`);
+  };
+}
+
+/** A `Date` holding a valid time. */
+export const date: OptionRule = (v, label) => {
+  if (!(v instanceof Date) || Number.isNaN(v.getTime())) fail(label, "a valid Date", v);
+};
+
+/** A subject (wildcards allowed when `wildcards`); the message says what is wrong, not the value. */
+export function subject(wildcards: boolean): OptionRule {
+  return (v, label) => {
+    if (typeof v !== "string") fail(label, "a subject string", v);
+    const why = subjectProblem(v, wildcards);
+    if (why) throw new InvalidArgumentError(`${label} must be a valid subject: ${why}`);
+  };
+}
+
+/**
+ * A key that another client (nats.js 3.4) has and this one does not implement yet: any value is
+ * refused with a message saying so, instead of "unknown option". `hint` (optional) says what to use.
+ */
+export function unsupported(hint = ""): OptionRule {
+  return (_v, label) => {
+    throw new InvalidArgumentError(`${label} is a nats.js option natsw does not support yet${hint ? `: ${hint}` : ""}`);
+  };
+}
+
+/** A value passing `rule`, or an array whose every element passes it (e.g. one server URL or several). */
+export function oneOrMany(rule: OptionRule): OptionRule {
+  return (v, label) => {
+    if (!Array.isArray(v)) return rule(v, label);
+    v.forEach((e, i) => rule(e, `${label}[${i}]`));
+  };
+}
+
+/**
+ * A string that may be a secret (password, token, private key): unlike {@link str}, a wrong value
+ * is named by its type only, so a number given by mistake is not echoed either.
+ */
+export function secret(allowEmpty = false): OptionRule {
+  return (v, label) => {
+    if (typeof v !== "string") {
+      const got = typeof v === "object" || typeof v === "function" ? describeValue(v) : `a ${typeof v}`;
+      throw new InvalidArgumentError(`${label} must be a string, got ${got}`);
+    }
+    if (!allowEmpty && v.length === 0) throw new InvalidArgumentError(`${label} must be a non-empty string`);
+  };
 }

@@ -127,8 +127,16 @@ export class Broadcaster<T> {
     this.#limit = limit;
   }
 
-  /** A new listener; it ends when the broadcaster ends, or when its reader breaks out. */
+  /**
+   * A new listener. It starts buffering when iteration starts (an iterable that is never iterated
+   * costs nothing), and ends when the broadcaster ends or when its reader breaks out.
+   */
   listen(): AsyncIterable<T> {
+    let q: AsyncQueue<T> | undefined;
+    return { [Symbol.asyncIterator]: () => q ??= this.#attach() };
+  }
+
+  #attach(): AsyncQueue<T> {
     const q = new AsyncQueue<T>();
     if (this.#ended) q.end();
     else {
@@ -140,6 +148,11 @@ export class Broadcaster<T> {
       };
     }
     return q;
+  }
+
+  /** Listeners being iterated. */
+  get listenerCount(): number {
+    return this.#listeners.size;
   }
 
   /** Sends an item to every listener. */

@@ -1,6 +1,7 @@
 /**
  * Requests: one wildcard inbox subscription serves every `request()`; a map from reply token to
- * the waiting promise routes the answers. `requestMany()` uses an inbox of its own.
+ * the waiting promise routes the answers. The options of `request()` and `requestMany()` (which
+ * runs in `request_many.ts`, on an inbox of its own) and their rules are described here.
  */
 import type { Connection } from "./connection/connection.ts";
 import { type Deferred, deferred, type Payload, payloadBytes, utf8Encoder } from "./encoding.ts";
@@ -15,13 +16,14 @@ import type { MsgHdrs } from "./headers.ts";
 import type { Msg } from "./msg.ts";
 import type { MsgImpl } from "./msg.ts";
 import { createInbox, nuid } from "./nuid.ts";
-import { AsyncQueue } from "./queue.ts";
+import { any, bool, either, fn, int, ms, oneOf, type OptionRules, str } from "./option_check.ts";
 import type { SubscriptionImpl } from "./subscription.ts";
 import { headerBlock, type TraceOptions } from "./trace.ts";
-import { publishSubjectBytes } from "./validate.ts";
+import { checkPublishLine, publishSubjectBytes } from "./validate.ts";
 
 /**
- * Options for `request()`.
+ * Options for `request()`, checked by {@link REQUEST_OPTION_RULES} before anything is sent (the
+ * promise rejects with `InvalidArgumentError`); a key whose value is `undefined` means its default.
  *
  * @example
  * ```ts ignore
@@ -29,38 +31,85 @@ import { publishSubjectBytes } from "./validate.ts";
  * ```
  */
 export interface RequestOptions extends TraceOptions {
-  /** Milliseconds to wait for the reply (default: the connection's `requestTimeout`). */
+  /** Milliseconds to wait for the reply, from 1 to 2³¹−1 (default: the connection's `requestTimeout`). */
   timeout?: number;
-  /** Headers to send. */
+  /** Headers to send (made by `headers()`). */
   headers?: MsgHdrs;
   /** Use a dedicated inbox for this request instead of the shared one (exact reply subject). */
   noMux?: boolean;
-  /** A reply subject of your own (implies `noMux`). */
+  /** A reply subject of your own, without wildcards (implies `noMux`). */
   reply?: string;
 }
 
+/** The rules of the {@link TraceOptions} (the destination's content is checked as a subject). */
+export const TRACE_OPTION_RULES: OptionRules = { traceDestination: str(true), traceOnly: bool };
+
+/** The rules of {@link RequestOptions} (`headers` are checked in full when encoded). */
+export const REQUEST_OPTION_RULES: OptionRules = {
+  ...TRACE_OPTION_RULES,
+  timeout: ms(1),
+  headers: any,
+  noMux: bool,
+  reply: str(),
+};
+
 /**
- * When `requestMany()` stops collecting replies.
+ * How `requestMany()` decides it is done, as nats.js's `RequestStrategy`:
+ * - `"timer"`: collect every reply for `maxWait`;
+ * - `"count"`: stop after `maxMessages` replies (required), or at `maxWait`;
+ * - `"stall"`: wait up to `maxWait` for the first reply, then stop when no reply came for `stall`
+ *   ms (default 300); as in nats.js `maxWait` no longer applies once replies flow;
+ * - `"sentinel"`: stop at a reply with an empty payload, which is yielded (as in nats.js), or at `maxWait`.
+ */
+export type RequestStrategy = "timer" | "count" | "stall" | "sentinel";
+
+/**
+ * When `requestMany()` stops collecting replies, checked by {@link REQUEST_MANY_OPTION_RULES}
+ * before anything is sent (the promise rejects with `InvalidArgumentError`).
+ *
+ * Without `strategy` every condition given applies, and `maxWait` always bounds the whole request.
+ * With a `strategy` it works as in nats.js, and an option the strategy would ignore
+ * (`maxMessages`, `stall`, `sentinel` other than its own) is an `InvalidArgumentError`.
+ * Replies wait for the reader in a queue bounded by the connection's `maxPendingMsgs` and
+ * `maxPendingBytes`: a reply that does not fit ends the iteration with a `SlowConsumerError` (after
+ * the replies queued before it) and a `slowConsumer` status, rather than leaving a silent gap.
  *
  * @example
  * ```ts ignore
  * for await (const m of await nc.requestMany("svc.ping", undefined, { maxWait: 500, stall: 50 })) {
  *   console.log(m.string());
  * }
+ * const all = await nc.requestMany("svc.ping", undefined, { strategy: "stall" }); // nats.js style
  * ```
  */
 export interface RequestManyOptions extends TraceOptions {
-  /** Total milliseconds to wait (default: the connection's `requestTimeout`). */
+  /** Milliseconds to wait, from 1 to 2³¹−1 (default: the connection's `requestTimeout`). */
   maxWait?: number;
-  /** Stop after this many replies. */
+  /** Stop after this many replies: a positive integer. */
   maxMessages?: number;
-  /** Stop when no reply arrives for this many ms after the first one. */
+  /** Stop when no reply arrives for this many ms (at least 1) after the last one. */
   stall?: number;
   /** Stop at a reply with an empty payload (not yielded), or when this predicate returns true. */
   sentinel?: true | ((msg: Msg) => boolean);
-  /** Headers to send. */
+  /** Decide when to stop as nats.js does (see {@link RequestStrategy}). */
+  strategy?: RequestStrategy;
+  /** Accepted for nats.js programs; changes nothing: `requestMany()` always uses an inbox of its own. */
+  noMux?: boolean;
+  /** Headers to send (made by `headers()`). */
   headers?: MsgHdrs;
 }
+
+/** The rules of {@link RequestManyOptions}. */
+export const REQUEST_MANY_OPTION_RULES: OptionRules = {
+  ...TRACE_OPTION_RULES,
+  maxWait: ms(1),
+  maxMessages: int(1),
+  stall: ms(1),
+  sentinel: either(oneOf(true), fn),
+  strategy: oneOf("timer", "count", "stall", "sentinel"),
+  noMux: bool,
+  headers: any,
+};
 
 interface Pending {
   deferred: Deferred<Msg>;
@@ -200,17 +249,16 @@ export async function requestOwnInbox(
   opts: RequestOptions,
 ): Promise<Msg> {
   const subjectBytes = publishSubjectBytes(subject);
+  const data = payloadBytes(payload);
   const hdrs = headerBlock(opts);
   const inbox = opts.reply ?? createInbox(conn.options.inboxPrefix);
+  // a reply of the caller's is a subject to publish to: no wildcards
+  const inboxBytes = opts.reply !== undefined ? publishSubjectBytes(opts.reply) : utf8Encoder.encode(inbox);
+  checkPublishLine(subjectBytes, inboxBytes); // before subscribing
   const timeout = opts.timeout ?? conn.options.requestTimeout;
   const sub = conn.subscribe(inbox, { max: 1, timeout });
   try {
-    conn.publishBytes(
-      subjectBytes,
-      utf8Encoder.encode(inbox),
-      hdrs,
-      payloadBytes(payload),
-    );
+    conn.publishBytes(subjectBytes, inboxBytes, hdrs, data);
   } catch (err) {
     sub.unsubscribe();
     throw err;
@@ -222,61 +270,4 @@ export async function requestOwnInbox(
   const err = await sub.closed;
   if (err instanceof TimeoutError) throw new TimeoutError("request", timeout);
   throw err ?? new ConnectionError("request ended without a reply");
-}
-
-/** Collects replies to one request until a stop condition holds; yields them as they arrive. */
-export function requestMany(
-  conn: Connection,
-  subject: string,
-  payload: Payload | undefined,
-  opts: RequestManyOptions,
-): AsyncIterable<Msg> {
-  const subjectBytes = publishSubjectBytes(subject);
-  const hdrs = headerBlock(opts);
-  const inbox = createInbox(conn.options.inboxPrefix);
-  const maxWait = opts.maxWait ?? conn.options.requestTimeout;
-  const out = new AsyncQueue<Msg>();
-  let count = 0;
-  let stallTimer: ReturnType<typeof setTimeout> | undefined;
-  const finish = (err?: NatsError) => {
-    clearTimeout(total);
-    if (stallTimer !== undefined) clearTimeout(stallTimer);
-    sub.unsubscribe();
-    out.end(err);
-  };
-  const sub = conn.subscribe(inbox, {
-    callback: (_err, msg) => {
-      if (out.ended) return;
-      if ((msg as MsgImpl).statusCode === 503 && msg.data.length === 0) {
-        finish(count === 0 ? new NoRespondersError(subject) : undefined);
-        return;
-      }
-      if (opts.sentinel === true && msg.data.length === 0) return finish();
-      if (typeof opts.sentinel === "function" && opts.sentinel(msg)) return finish();
-      count++;
-      out.push(msg);
-      if (opts.maxMessages !== undefined && count >= opts.maxMessages) return finish();
-      if (opts.stall !== undefined && opts.stall > 0 && opts.stall < maxWait) {
-        if (stallTimer !== undefined) clearTimeout(stallTimer);
-        stallTimer = setTimeout(() => finish(), opts.stall);
-      }
-    },
-  });
-  const total = setTimeout(() => finish(), maxWait);
-  out.onReturn = () => finish();
-  sub.closed.then((err) => {
-    if (err) finish(err);
-  });
-  try {
-    conn.publishBytes(
-      subjectBytes,
-      utf8Encoder.encode(inbox),
-      hdrs,
-      payloadBytes(payload),
-    );
-  } catch (err) {
-    finish();
-    throw err;
-  }
-  return out;
 }

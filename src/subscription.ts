@@ -7,25 +7,47 @@ import { AsyncQueue } from "./queue.ts";
 import type { Msg, MsgImpl } from "./msg.ts";
 import { asciiOrUtf8, type Deferred, deferred } from "./encoding.ts";
 import { InvalidOperationError, type NatsError, TimeoutError } from "./errors.ts";
+import { fn, int, ms, type OptionRules, str } from "./option_check.ts";
 
-/** Options for `NatsConnection.subscribe`. */
+/**
+ * Options for `NatsConnection.subscribe`, checked by {@link SUBSCRIPTION_OPTION_RULES} before SUB
+ * is sent (`InvalidArgumentError`); a key whose value is `undefined` means its default.
+ */
 export interface SubscriptionOptions {
   /** Queue group: each message goes to one member of the group. */
   queue?: string;
-  /** Unsubscribe automatically after this many messages. */
+  /** Unsubscribe automatically after this many messages: a positive integer. */
   max?: number;
-  /** Close the subscription with a {@link TimeoutError} if no message arrives within this many ms. */
+  /**
+   * Close the subscription with a {@link TimeoutError} if no message arrives within this many ms
+   * (up to 2³¹−1); 0 means no timeout (the default).
+   */
   timeout?: number;
   /**
    * Called for every message instead of queueing it (the subscription is then not iterable).
    * Runs synchronously as messages are read; an exception is reported as an `error` status.
    */
   callback?: (err: NatsError | null, msg: Msg) => void;
-  /** Most messages queued for the iterator before new ones are dropped (default 524288). */
+  /**
+   * Most messages queued for the iterator before new ones are dropped: an integer, at least 1
+   * (default: the connection's `maxPendingMsgs`, 524288). There is no "unlimited": give a large number.
+   */
   maxPendingMsgs?: number;
-  /** Most payload bytes queued for the iterator before new ones are dropped (default 64 MiB). */
+  /** Most payload bytes queued for the iterator before new ones are dropped, as `maxPendingMsgs` (default 64 MiB). */
   maxPendingBytes?: number;
 }
+
+/** The rules of {@link SubscriptionOptions} (the queue group's content is checked with the subject). */
+export const SUBSCRIPTION_OPTION_RULES: OptionRules = {
+  queue: str(true),
+  max: int(1),
+  timeout: ms(0),
+  callback: fn,
+  maxPendingMsgs: int(1),
+  maxPendingBytes: int(1),
+};
+
+const checkUnsubscribeMax = int(0);
 
 /**
  * A subscription. Iterate it with `for await`, or pass a `callback` when subscribing.
@@ -39,7 +61,10 @@ export interface SubscriptionOptions {
 export interface Subscription extends AsyncIterable<Msg>, AsyncDisposable {
   /** Resolves when the subscription ends: with the error that ended it, or undefined. */
   readonly closed: Promise<void | NatsError>;
-  /** Stops delivery now, or after `max` messages in total. */
+  /**
+   * Stops delivery now, or after `max` messages in total (an integer; 0, or a count already
+   * received, means now). Throws `InvalidArgumentError` for any other `max`.
+   */
   unsubscribe(max?: number): void;
   /** Stops new deliveries, lets queued messages be processed, then closes. */
   drain(): Promise<void>;
@@ -80,7 +105,7 @@ export interface SubscriptionHost {
 }
 
 /** Queued messages beyond this many get payload buffers of their own. */
-const DETACH_AFTER = 64;
+export const DETACH_AFTER = 64;
 
 /** Default pending message limit (as the Go client's 512 Ki). */
 export const DEFAULT_MAX_PENDING_MSGS = 512 * 1024;
@@ -128,14 +153,14 @@ export class SubscriptionImpl implements Subscription {
       this.#queue = q;
     }
     if (opts.timeout && opts.timeout > 0) {
-      const ms = opts.timeout;
+      const timeout = opts.timeout;
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
         if (this.received === 0 && !this.#isClosed) {
-          this.close(new TimeoutError("subscription", ms));
+          this.close(new TimeoutError("subscription", timeout));
           this.#host.unsubscribe(this);
         }
-      }, ms);
+      }, timeout);
     }
   }
 
@@ -195,6 +220,7 @@ export class SubscriptionImpl implements Subscription {
   }
 
   unsubscribe(max?: number): void {
+    if (max !== undefined) checkUnsubscribeMax(max, "unsubscribe max");
     if (this.#isClosed) return;
     this.#host.unsubscribe(this, max);
   }

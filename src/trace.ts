@@ -6,7 +6,7 @@
  * @module
  */
 import { InvalidArgumentError, InvalidSubjectError } from "./errors.ts";
-import { Match, type MsgHdrs, MsgHdrsImpl } from "./headers.ts";
+import { Match, type MsgHdrs, MsgHdrsImpl, toHeaders } from "./headers.ts";
 import { subjectProblem } from "./validate.ts";
 
 /** Header naming the subject that receives the trace events. */
@@ -41,17 +41,16 @@ export interface TraceOptions {
  * The header block to send for `opts`: the caller's headers plus the trace headers, or
  * `undefined` when there is nothing to send. The caller's headers are never modified.
  * Throws `InvalidSubjectError` for a bad `traceDestination`, `InvalidArgumentError` for
- * `traceOnly` without one (the server would drop such a message without tracing it).
+ * `traceOnly` without one (the server would drop such a message without tracing it) and for
+ * `headers` not made by `headers()` (e.g. a plain object).
  */
 export function headerBlock(opts: TraceOptions & { headers?: MsgHdrs }): Uint8Array | undefined {
-  if (opts.traceDestination === undefined && !opts.traceOnly) {
-    return opts.headers ? (opts.headers as MsgHdrsImpl).encode() : undefined;
-  }
+  const src = opts.headers === undefined || opts.headers === null ? undefined : toHeaders(opts.headers);
+  if (opts.traceDestination === undefined && !opts.traceOnly) return src?.encode();
   const dest = opts.traceDestination;
   if (dest === undefined) throw new InvalidArgumentError("traceOnly needs a traceDestination");
   const why = subjectProblem(dest, false);
   if (why) throw new InvalidSubjectError(String(dest), why, "trace destination");
-  const src = opts.headers;
   const h = new MsgHdrsImpl(src?.code, src?.description);
   if (src) { for (const [k, vs] of src) for (const v of vs) h.append(k, v); }
   h.set(TRACE_DEST, dest, Match.IgnoreCase);

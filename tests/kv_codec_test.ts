@@ -5,7 +5,7 @@ import {
   Kvm as OfficialKvm,
   NoopKvCodecs as OfficialNoopKvCodecs,
 } from "@nats-io/kv";
-import { connect, InvalidArgumentError, type Payload } from "../mod.ts";
+import { connect, InvalidArgumentError } from "../mod.ts";
 import { jetstreamManager } from "../jetstream/mod.ts";
 import {
   Base64KeyCodec,
@@ -140,7 +140,7 @@ function xorCodec(): KvPayloadCodec & { decoded: number } {
   const flip = (d: Uint8Array) => d.map((b) => b ^ 0x5a);
   return {
     decoded: 0,
-    encode(v: Payload): Uint8Array {
+    encode(v: string | Uint8Array): Uint8Array {
       const d = typeof v === "string" ? te.encode(v) : v;
       const out = new Uint8Array(d.length + 1);
       out.set(flip(d));

@@ -1,29 +1,78 @@
 import assert from "node:assert/strict";
 import { connect, InvalidSubjectError, OutboundBufferFullError, ProtocolError } from "../mod.ts";
 import { NatsServer } from "./helpers/server.ts";
-import { take } from "./helpers/util.ts";
+import { delay, take, waitFor } from "./helpers/util.ts";
 
-Deno.test("limits - the outbound buffer is bounded while connected; writable() waits for room", async () => {
+Deno.test("limits - a synchronous loop of 2 M publishes succeeds, far past maxOutboundBytes", async () => {
+  await using srv = await NatsServer.start();
+  const nc = await connect({ servers: srv.url });
+  let got = 0;
+  nc.subscribe("burst", { callback: () => got++ });
+  await nc.flush();
+  const payload = new Uint8Array(16);
+  const n = 2_000_000;
+  for (let i = 0; i < n; i++) nc.publish("burst", payload);
+  await nc.flush();
+  await waitFor(() => got === n, `all ${n} messages (got ${got})`, 60_000);
+  await nc.close();
+});
+
+Deno.test("limits - a synchronous burst stops at 16 times the limit; writable() waits for room", async () => {
   await using srv = await NatsServer.start();
   const nc = await connect({ servers: srv.url, maxOutboundBytes: 64 * 1024 });
   const sub = nc.subscribe("ob");
   await nc.flush();
   const payload = new Uint8Array(1000);
   let sent = 0;
-  assert.throws(() => {
-    for (let i = 0; i < 1000; i++) {
-      nc.publish("ob", payload);
-      sent++;
+  const err = (() => {
+    try {
+      for (let i = 0; i < 2000; i++) {
+        nc.publish("ob", payload);
+        sent++;
+      }
+    } catch (e) {
+      return e;
     }
-  }, OutboundBufferFullError);
-  assert.ok(sent > 30 && sent < 70, `a synchronous burst stops near the limit (${sent})`);
-  for (let i = sent; i < 1000; i++) {
-    if (i % 16 === 0) await nc.writable();
+  })();
+  assert.ok(err instanceof OutboundBufferFullError, String(err));
+  assert.equal(err.limit, 16 * 64 * 1024);
+  assert.ok(sent > 950 && sent < 1050, `a synchronous burst stops near 16 x the limit (${sent})`);
+  for (let i = sent; i < 2000; i++) {
+    if ((i - sent) % 16 === 0) await nc.writable();
     nc.publish("ob", payload);
   }
   await nc.flush();
-  const got = await take(sub, 1000);
-  assert.equal(got.length, 1000);
+  const got = await take(sub, 2000);
+  assert.equal(got.length, 2000);
+  await nc.close();
+});
+
+Deno.test("limits - a producer on a stalled socket gets OutboundBufferFullError, then recovers", async () => {
+  await using srv = await NatsServer.start();
+  const limit = 256 * 1024;
+  const nc = await connect({ servers: srv.url, maxOutboundBytes: limit, pingInterval: 60_000 });
+  await nc.flush();
+  const payload = new Uint8Array(1000);
+  srv.signal("SIGSTOP");
+  let err: unknown;
+  try {
+    const deadline = Date.now() + 30_000;
+    for (let i = 0; i < 1_000_000 && Date.now() < deadline && err === undefined; i++) {
+      try {
+        nc.publish("stalled", payload);
+      } catch (e) {
+        err = e;
+      }
+      if (i % 10 === 9) await delay(5);
+    }
+  } finally {
+    srv.signal("SIGCONT");
+  }
+  assert.ok(err instanceof OutboundBufferFullError, `a stalled socket must refuse publishes (${err})`);
+  assert.equal(err.limit, limit);
+  await nc.writable();
+  nc.publish("stalled", payload);
+  await nc.flush();
   await nc.close();
 });
 

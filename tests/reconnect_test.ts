@@ -112,7 +112,12 @@ Deno.test("reconnect - no server at all fails connect with a ConnectionError", a
   await assert.rejects(connect({ servers: `127.0.0.1:${port}`, timeout: 2000 }), ConnectionError);
 });
 
-Deno.test("cluster - discovers servers, survives a killed server, delivers every message once", async () => {
+// What core NATS promises when the server a client publishes to is killed: no message twice; everything a flush
+// answered by that server confirmed reached the client's own subscription (the server writes those copies before its
+// PONG, on the same socket); after the reconnect to a surviving member every later message reaches every subscriber.
+// Messages in flight at the kill may be lost, even ones that server already answered for: its copies for other servers
+// may still sit in its route buffers.
+Deno.test("cluster - discovers servers, survives a killed server: at most once, delivery resumes after", async () => {
   await using cluster = await NatsCluster.start(3);
   const [s1, s2, s3] = cluster.servers;
   await using nc = await connect({ servers: s1.url, ...fast, noRandomize: true });
@@ -132,14 +137,16 @@ Deno.test("cluster - discovers servers, survives a killed server, delivers every
   await nc.flush();
   await delay(200); // interest propagates over the routes
   const total = 3000;
-  let confirmed = -1;
+  let confirmedByFirst = -1; // the last index of a flush that s1 itself answered
   let cutSeenAt = -1; // the first index published after the client reported the disconnect
   for (let i = 0; i < total; i++) {
     if (i === 1000) void s1.kill();
     if (cutSeenAt < 0 && events.some((e) => e.type === "disconnect")) cutSeenAt = i;
     nc.publish("c.data", String(i));
     if (i % 100 === 99) {
-      await nc.flush().then(() => confirmed = Math.max(confirmed, i), () => {});
+      await nc.flush().then(() => {
+        if (nc.getServer() === s1.hostport) confirmedByFirst = Math.max(confirmedByFirst, i);
+      }, () => {});
     }
   }
   await waitFor(() => events.some((e) => e.type === "reconnect"), "reconnect");
@@ -150,7 +157,10 @@ Deno.test("cluster - discovers servers, survives a killed server, delivers every
   await delay(100);
   for (const [i, n] of seen) assert.equal(n, 1, `message ${i} arrived ${n} times at the observer`);
   for (const [i, n] of own) assert.equal(n, 1, `message ${i} arrived ${n} times at the client`);
-  for (let i = 0; i <= Math.min(confirmed, 999); i++) assert.ok(seen.has(i), `confirmed message ${i} arrived`);
+  assert.ok(confirmedByFirst >= 999, `s1 answered the flushes before the kill (up to ${confirmedByFirst})`);
+  for (let i = 0; i <= confirmedByFirst; i++) {
+    assert.ok(own.has(i), `message ${i}, confirmed by s1, reached the client`);
+  }
   for (let i = cutSeenAt; i < total; i++) {
     assert.ok(seen.has(i), `message ${i} (published after the disconnect) arrived`);
     assert.ok(own.has(i), `message ${i} reached the client's own subscription`);

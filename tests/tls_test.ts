@@ -51,6 +51,16 @@ Deno.test("tls - upgrade after INFO with a test CA", async () => {
   await nc.close();
 });
 
+Deno.test("tls - nats.js's tls.ca (one PEM text) trusts a private CA", async () => {
+  await using certs = await certFiles();
+  const { srv } = await tlsServer(certs);
+  await using _s = srv;
+  const nc = await connect({ servers: srv.url, tls: { ca: certs.pem.ca } });
+  assert.equal(nc.info?.tls_required, true);
+  await roundTrip(nc);
+  await nc.close();
+});
+
 Deno.test("tls - tls:// URL with tls options and localhost as the verified name", async () => {
   await using certs = await certFiles();
   const { srv } = await tlsServer(certs);

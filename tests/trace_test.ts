@@ -152,7 +152,7 @@ Deno.test("trace - bad options throw before anything is sent", async () => {
   assert.throws(() => nc.publish("greet", "x", { traceDestination: "has space" }), InvalidSubjectError);
   assert.throws(() => nc.publish("greet", "x", { traceDestination: "" }), InvalidSubjectError);
   assert.throws(() => nc.publish("greet", "x", { traceOnly: true }), InvalidArgumentError);
-  assert.throws(() => nc.request("greet", "x", { traceDestination: "a..b" }), InvalidSubjectError);
+  await assert.rejects(() => nc.request("greet", "x", { traceDestination: "a..b" }), InvalidSubjectError);
   await assert.rejects(() => nc.request("greet", "x", { traceOnly: true, noMux: true }), InvalidArgumentError);
   await assert.rejects(() => nc.requestMany("greet", "x", { traceDestination: ">" }), InvalidSubjectError);
   nc.publish("greet", "marker");

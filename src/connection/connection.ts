@@ -16,11 +16,11 @@ import {
   DrainingConnectionError,
   errorFromServer,
   InvalidArgumentError,
-  isRecoverableServerError,
   MaxPayloadExceededError,
   NatsError,
   PermissionViolationError,
   ProtocolError,
+  serverErrorAction,
   TimeoutError,
 } from "../errors.ts";
 import { type Deferred, deferred, utf8Encoder } from "../encoding.ts";
@@ -156,6 +156,7 @@ export class Connection implements FrameHandler<SubscriptionImpl> {
     this.#handshake = undefined;
     this.#reconnect.connected(server);
     this.#connected = true;
+    this.#lastError = undefined;
     // resubscribe, then write what was buffered and the PINGs requested
     const lines = this.#table.resendLines();
     this.#writer.attach(this.#transport!, lines ? utf8Encoder.encode(lines) : undefined);
@@ -168,6 +169,9 @@ export class Connection implements FrameHandler<SubscriptionImpl> {
     const target = dialTarget(server, this.options.tls);
     const wantTls = target.tls !== undefined;
     if (!t.encrypted && (info.tls_required || wantTls)) {
+      if (this.options.tls === null) {
+        throw new ConnectionError(`server ${server.hostport} requires TLS, and the tls option is null (never TLS)`);
+      }
       if (!info.tls_required && !info.tls_available) {
         throw new ConnectionError(`server ${server.hostport} does not support TLS`);
       }
@@ -275,8 +279,12 @@ export class Connection implements FrameHandler<SubscriptionImpl> {
       this.#onFirstInfo(t, server);
     }
     if (info.connect_urls && !this.options.ignoreClusterUpdates) {
-      const change = this.#pool.update(info.connect_urls, server.scheme === "tls" ? "nats" : server.scheme);
-      if (change.added.length || change.deleted.length) this.statusHub.emit({ type: "update", ...change });
+      const { added, deleted, invalid } = this.#pool.update(info.connect_urls, server.scheme);
+      for (const url of invalid) {
+        const error = new ProtocolError(`the server announced a URL that cannot be dialed ('${url}'); skipped`);
+        this.statusHub.emit({ type: "error", error });
+      }
+      if (added.length || deleted.length) this.statusHub.emit({ type: "update", added, deleted });
     }
     if (info.ldm && !first) {
       this.statusHub.emit({ type: "ldm", server: server.hostport });
@@ -296,7 +304,12 @@ export class Connection implements FrameHandler<SubscriptionImpl> {
       else this.onPublishDenied?.(err);
       return;
     }
-    if (!isRecoverableServerError(err)) this.#lastError = err;
+    const action = serverErrorAction(err);
+    const t = this.#walking;
+    if (action === "stay" || t === undefined || this.#transport !== t) return;
+    // the server is ending this connection: do not wait for it to close the socket
+    if (action === "reconnect") this.#lost(t, err);
+    else void this.close(err);
   }
 
   // ---------------------------------------------------------------- write side
@@ -333,11 +346,19 @@ export class Connection implements FrameHandler<SubscriptionImpl> {
     this.stats.outMsgs++;
   }
 
-  /** Round trip to the server: resolves when the PONG for a new PING arrives. */
-  flush(): Promise<void> {
+  /**
+   * Round trip to the server: resolves when the PONG for a new PING arrives; rejects with
+   * `TimeoutError` after `timeout` ms (a frozen server never answers).
+   */
+  flush(timeout: number = this.options.flushTimeout): Promise<void> {
     if (this.#closing) return Promise.reject(new ClosedConnectionError());
     const d = deferred<void>();
-    this.#writer.ping((err) => err ? d.reject(err) : d.resolve());
+    const timer = setTimeout(() => d.reject(new TimeoutError("flush", timeout)), timeout);
+    this.#writer.ping((err) => {
+      clearTimeout(timer);
+      if (err) d.reject(err);
+      else d.resolve();
+    });
     return d.promise;
   }
 
@@ -421,16 +442,37 @@ export class Connection implements FrameHandler<SubscriptionImpl> {
     return this.#closed.promise;
   }
 
-  /** Drains every subscription, then publishes, then closes. */
+  /**
+   * Drains every subscription, then publishes, then closes, within `drainTimeout` ms. Whatever
+   * happens the connection ends closed: a drain that times out (`TimeoutError`) or is cut short by
+   * a connection loss closes with that error, and rejects with it.
+   */
   async drain(): Promise<void> {
     if (this.#closing) throw new ClosedConnectionError();
     if (this.#drainingSubs) throw new DrainingConnectionError();
     this.#drainingSubs = true;
     this.statusHub.emit({ type: "draining" });
+    const timeout = this.options.drainTimeout;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TimeoutError("drain", timeout)), timeout);
+    });
+    try {
+      await Promise.race([this.#drainSteps(), expired]);
+    } catch (err) {
+      const error = err instanceof NatsError ? err : new ConnectionError("drain failed", { cause: err });
+      await this.close(error);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    await this.close();
+  }
+
+  async #drainSteps(): Promise<void> {
     await Promise.all([...this.#subs.values()].map((s) => s.drain()));
     this.#drainingPubs = true;
-    await this.flush();
-    await this.close();
+    await this.flush(this.options.drainTimeout);
   }
 
   /** Writes what is buffered (best effort), closes the socket and ends everything. Never rejects. */
@@ -440,7 +482,8 @@ export class Connection implements FrameHandler<SubscriptionImpl> {
       return;
     }
     this.#closing = true;
-    if (err) this.#lastError = err;
+    // a close the user asks for reports no error; an error of an earlier outage is not this close's
+    this.#lastError = err;
     this.#keepalive.stop();
     this.#reconnect.stop();
     const t = this.#transport;

@@ -8,6 +8,7 @@ import { ProtocolError } from "../errors.ts";
 import type { Auth, ResolvedOptions } from "../options.ts";
 import type { Transport } from "../transport/transport.ts";
 import type { ServerEntry } from "./servers.ts";
+import { checkInfo } from "./info_check.ts";
 
 /** The server's INFO, as received (unknown fields are kept). */
 export interface ServerInfo {
@@ -62,7 +63,9 @@ export interface ServerInfo {
 }
 
 /**
- * Parses the JSON of an INFO frame; throws `ProtocolError` when it is not valid JSON.
+ * Parses the JSON of an INFO frame and checks its fields (see `checkInfo`: a missing `max_payload`
+ * becomes the protocol default, 1 MiB). Throws `ProtocolError` when it is not valid JSON, not an
+ * object, or a known field has the wrong type or range.
  *
  * @example
  * ```ts
@@ -72,11 +75,13 @@ export interface ServerInfo {
  * ```
  */
 export function parseInfo(text: string): ServerInfo {
+  let value: unknown;
   try {
-    return JSON.parse(text) as ServerInfo;
+    value = JSON.parse(text);
   } catch (err) {
     throw new ProtocolError("INFO is not valid JSON", { cause: err });
   }
+  return checkInfo(value);
 }
 
 /** The client library's name and version sent in CONNECT. */

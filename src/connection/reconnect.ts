@@ -8,7 +8,14 @@
  *
  * @module
  */
-import { AuthorizationError, ConnectionError, NatsError, UserAuthenticationExpiredError } from "../errors.ts";
+import {
+  AuthorizationError,
+  ConnectionError,
+  InvalidArgumentError,
+  NatsError,
+  UserAuthenticationExpiredError,
+} from "../errors.ts";
+import { describeValue, MAX_TIMER_MS } from "../option_check.ts";
 import type { ResolvedOptions } from "../options.ts";
 import type { StatusHub } from "../status.ts";
 import { type ServerEntry, type ServerPool, usesTls } from "./servers.ts";
@@ -31,6 +38,7 @@ export type ReconnectOptions = Pick<
   | "reconnectJitter"
   | "reconnectJitterTLS"
   | "reconnectDelayHandler"
+  | "ignoreAuthErrorAbort"
   | "tls"
 >;
 
@@ -170,7 +178,18 @@ export class Reconnector {
   }
 
   #delayFor(server: ServerEntry): number {
-    if (this.#options.reconnectDelayHandler) return this.#options.reconnectDelayHandler();
+    if (this.#options.reconnectDelayHandler) {
+      const ms = this.#options.reconnectDelayHandler();
+      if (typeof ms === "number" && ms >= 0 && ms <= MAX_TIMER_MS) return ms;
+      // a handler that returns nonsense must not turn the loop into a tight redial
+      this.#status.emit({
+        type: "error",
+        error: new InvalidArgumentError(
+          `reconnectDelayHandler returned ${describeValue(ms)}; using reconnectTimeWait instead`,
+        ),
+      });
+      return this.#options.reconnectTimeWait;
+    }
     const jitterMax = usesTls(server, this.#options.tls)
       ? this.#options.reconnectJitterTLS
       : this.#options.reconnectJitter;
@@ -215,7 +234,7 @@ export class Reconnector {
         const error = err instanceof NatsError ? err : new ConnectionError(String(err), { cause: err });
         this.#status.emit({ type: "error", error });
         if (error instanceof AuthorizationError || error instanceof UserAuthenticationExpiredError) {
-          if (this.#lastAuthError === error.message) {
+          if (this.#lastAuthError === error.message && !this.#options.ignoreAuthErrorAbort) {
             void this.#link.close(error); // not awaited: close() waits for this loop to end
             return;
           }

@@ -32,22 +32,48 @@ export interface ServerEntry {
 }
 
 const DEFAULT_PORTS: Record<string, number> = { nats: 4222, tls: 4222, ws: 80, wss: 443 };
+/** The TLS scheme for each plain one: what a server of a secure pool is dialed with. */
+const SECURE_SCHEME: Record<string, string> = { nats: "tls", ws: "wss" };
 
-/** Parses `nats://u:p@host:port`, `host:port`, `[::1]:4222`, `tls://…`, `ws://host/path`. */
+/**
+ * `text` with the user information of every URL in it (`user:pass@`, `token@`) replaced by `***@`,
+ * so that a URL can be shown in an error without its credentials. Works on text that does not
+ * parse as a URL too.
+ *
+ * @example
+ * ```ts
+ * import { redactUrl } from "./servers.ts";
+ * if (redactUrl("nats://alice:secret@[::1") !== "nats://***@[::1") throw new Error("not redacted");
+ * ```
+ */
+export function redactUrl(text: string): string {
+  return String(text)
+    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/gi, "$1***@")
+    .replace(/^(\s*)[^:/?#\s]*(:[^/?#@\s]*)?@/, "$1***@");
+}
+
+/**
+ * Parses `nats://u:p@host:port`, `host:port`, `[::1]:4222`, `tls://…`, `ws://host/path`. Throws
+ * `InvalidArgumentError`, whose message and cause never hold the URL's credentials.
+ */
 export function parseServer(url: string, gossiped = false): ServerEntry {
+  if (typeof url !== "string") throw new InvalidArgumentError(`a server URL must be a string, got ${typeof url}`);
   const text = url.trim();
   const withScheme = /^[a-z]+:\/\//i.test(text) ? text : `nats://${text}`;
+  const shown = redactUrl(text);
   let u: URL;
   try {
     u = new URL(withScheme);
   } catch (err) {
-    throw new InvalidArgumentError(`invalid server URL '${url}'`, { cause: err });
+    const cause = new TypeError(redactUrl((err as Error).message));
+    throw new InvalidArgumentError(`invalid server URL '${shown}'`, { cause });
   }
   const scheme = u.protocol.slice(0, -1).toLowerCase();
-  if (!(scheme in DEFAULT_PORTS)) throw new InvalidArgumentError(`unsupported scheme in server URL '${url}'`);
+  if (!(scheme in DEFAULT_PORTS)) throw new InvalidArgumentError(`unsupported scheme in server URL '${shown}'`);
   const hostname = u.hostname.replace(/^\[|\]$/g, "");
-  if (!hostname) throw new InvalidArgumentError(`server URL '${url}' has no host`);
+  if (!hostname) throw new InvalidArgumentError(`server URL '${shown}' has no host`);
   const port = u.port ? Number(u.port) : DEFAULT_PORTS[scheme];
+  if (!(port >= 1 && port <= 65535)) throw new InvalidArgumentError(`server URL '${shown}' has no valid port`);
   const user = u.username ? decodeURIComponent(u.username) : undefined;
   const pass = u.password ? decodeURIComponent(u.password) : undefined;
   const host = hostname.includes(":") ? `[${hostname}]` : hostname;
@@ -67,7 +93,7 @@ export function parseServer(url: string, gossiped = false): ServerEntry {
 
 /**
  * True when connecting to `server` uses TLS: its scheme asks for it (`tls`, `wss`) or TLS options
- * were given.
+ * were given (an object; `null` means never TLS).
  *
  * @example
  * ```ts
@@ -75,8 +101,8 @@ export function parseServer(url: string, gossiped = false): ServerEntry {
  * usesTls(parseServer("tls://demo.nats.io:4222"), undefined); // true
  * ```
  */
-export function usesTls(server: ServerEntry, tls: TlsOptions | undefined): boolean {
-  return server.scheme === "tls" || server.scheme === "wss" || tls !== undefined;
+export function usesTls(server: ServerEntry, tls: TlsOptions | null | undefined): boolean {
+  return server.scheme === "tls" || server.scheme === "wss" || (tls !== undefined && tls !== null);
 }
 
 /**
@@ -89,7 +115,7 @@ export function usesTls(server: ServerEntry, tls: TlsOptions | undefined): boole
  * // { hostname: "demo.nats.io", port: 8443, scheme: "wss", path: "/ws", tls: {}, tlsFirst: false }
  * ```
  */
-export function dialTarget(server: ServerEntry, tls: TlsOptions | undefined): DialTarget {
+export function dialTarget(server: ServerEntry, tls: TlsOptions | null | undefined): DialTarget {
   return {
     hostname: server.hostname,
     port: server.port,
@@ -107,18 +133,38 @@ function shuffle<T>(items: T[]): void {
   }
 }
 
-/** Round-robin pool with per-server attempt counts. */
+/**
+ * Round-robin pool with per-server attempt counts. A pool is secure when any server given in
+ * options asks for TLS (`tls://`, `wss://`): then every server in it, given or announced by the
+ * cluster, is dialed with TLS, and one that does not offer TLS is refused before anything is sent
+ * (credentials never travel in clear because a cluster member gossiped a plain URL).
+ */
 export class ServerPool {
   #servers: ServerEntry[];
   #current: ServerEntry | undefined;
   readonly #randomize: boolean;
+  readonly #secure: boolean;
+  /** Announced URLs that could not be parsed, already reported. */
+  readonly #badAnnounced = new Set<string>();
 
   /** Creates the pool from option URLs. */
   constructor(urls: string[], randomize: boolean) {
     if (urls.length === 0) throw new InvalidArgumentError("no servers given");
-    this.#servers = urls.map((u) => parseServer(u));
+    const given = urls.map((u) => parseServer(u));
+    this.#secure = given.some((s) => s.scheme === "tls" || s.scheme === "wss");
+    this.#servers = given.map((s) => this.#secured(s));
     this.#randomize = randomize;
     if (randomize) shuffle(this.#servers);
+  }
+
+  /** True when every server must be reached over TLS. */
+  get secure(): boolean {
+    return this.#secure;
+  }
+
+  #secured(entry: ServerEntry): ServerEntry {
+    const scheme = this.#secure ? SECURE_SCHEME[entry.scheme] : undefined;
+    return scheme ? { ...entry, scheme } : entry;
   }
 
   /** The server connected to (or being tried). */
@@ -145,14 +191,22 @@ export class ServerPool {
   }
 
   /**
-   * Replaces the gossiped servers with `urls` (bare host:port from INFO); returns what changed.
-   * User-given servers and the current one are never removed.
+   * Replaces the gossiped servers with `urls` (bare host:port from INFO, dialed with `scheme`);
+   * returns what changed. User-given servers and the current one are never removed. An entry that
+   * does not parse is skipped and returned in `invalid` (redacted) the first time it is seen.
    */
-  update(urls: string[], scheme: string): { added: string[]; deleted: string[] } {
-    const wanted = new Map<string, string>();
+  update(urls: string[], scheme: string): { added: string[]; deleted: string[]; invalid: string[] } {
+    const wanted = new Map<string, ServerEntry>();
+    const invalid: string[] = [];
     for (const u of urls) {
-      const e = parseServer(/^[a-z]+:\/\//i.test(u) ? u : `${scheme}://${u}`, true);
-      wanted.set(e.hostport, u);
+      try {
+        const e = this.#secured(parseServer(/^[a-z]+:\/\//i.test(u) ? u : `${scheme}://${u}`, true));
+        wanted.set(e.hostport, e);
+      } catch {
+        const shown = redactUrl(String(u));
+        if (!this.#badAnnounced.has(shown)) invalid.push(shown);
+        this.#badAnnounced.add(shown);
+      }
     }
     const deleted: string[] = [];
     this.#servers = this.#servers.filter((s) => {
@@ -162,9 +216,9 @@ export class ServerPool {
     });
     const known = new Set(this.#servers.map((s) => s.hostport));
     const added: string[] = [];
-    for (const [hostport, u] of wanted) {
+    for (const [hostport, entry] of wanted) {
       if (known.has(hostport)) continue;
-      this.#servers.push(parseServer(/^[a-z]+:\/\//i.test(u) ? u : `${scheme}://${u}`, true));
+      this.#servers.push(entry);
       added.push(hostport);
     }
     if (added.length && this.#randomize) {
@@ -175,6 +229,6 @@ export class ServerPool {
         this.#servers.push(cur);
       }
     }
-    return { added, deleted };
+    return { added, deleted, invalid };
   }
 }

@@ -11,7 +11,7 @@ import { InvalidArgumentError, NatsError, type PermissionViolationError } from "
 import type { ResolvedOptions } from "../options.ts";
 import type { StatusHub } from "../status.ts";
 import { type SubscriptionHost, SubscriptionImpl, type SubscriptionOptions } from "../subscription.ts";
-import { checkQueue, checkSubscribeSubject } from "../validate.ts";
+import { checkQueue, checkSubscribeLine, checkSubscribeSubject } from "../validate.ts";
 import type { Writer } from "./writer.ts";
 
 /**
@@ -74,10 +74,14 @@ export class SubscriptionTable implements SubscriptionHost {
     this.#writer.raw(utf8Encoder.encode(line));
   }
 
-  /** Validates, creates the subscription and sends SUB (and UNSUB for `max`). */
+  /**
+   * Validates (subject, queue group, and a SUB line the server accepts), creates the subscription
+   * and sends SUB (and UNSUB for `max`). Nothing is registered or sent when it throws.
+   */
   add(subject: string, opts: SubscriptionOptions): SubscriptionImpl {
     checkSubscribeSubject(subject);
     if (opts.queue !== undefined) checkQueue(opts.queue);
+    checkSubscribeLine(subject, opts.queue);
     if (opts.max !== undefined && !(opts.max > 0)) throw new InvalidArgumentError("max must be a positive number");
     const sub = new SubscriptionImpl(this, this.#nextSid++, subject, {
       maxPendingMsgs: this.#options.maxPendingMsgs,

@@ -17,6 +17,10 @@ const COALESCE_HOPS = 32;
 const DEFER_MS = 1;
 /** Writes at least this large go out without waiting. */
 const COALESCE_BYTES = 16 * 1024;
+/** A socket that accepts nothing for this long while the buffer is over its limit is stalled. */
+const STALL_MS = 1000;
+/** While connected the buffer never holds more than this many times its limit, stalled or not. */
+const HARD_LIMIT_FACTOR = 16;
 
 function pingBytes(n: number): Uint8Array {
   if (n === 1) return PING;
@@ -28,7 +32,17 @@ function pingBytes(n: number): Uint8Array {
 /** Called with the error when a PONG cannot come any more, or without one when it came. */
 export type PongWaiter = (err?: Error) => void;
 
-/** Buffers frames and writes them to the attached socket. */
+/**
+ * Buffers frames and writes them to the attached socket.
+ *
+ * The limit while connected (`maxOutbound`) is a limit for a socket that does not drain: a
+ * publish past it succeeds while the socket keeps taking bytes, so a synchronous loop of millions
+ * of publishes (which gives the write loop no turn until it ends) just works, up to
+ * `HARD_LIMIT_FACTOR` times the limit. Once the buffer is past the limit, a probe checks after
+ * `STALL_MS` whether any write completed meanwhile; if none did, the socket is stalled and every
+ * publish past the limit throws `OutboundBufferFullError` until a write completes again. The
+ * limit given while disconnected (the reconnect buffer) is a hard one.
+ */
 export class Writer {
   readonly #out: Outbound = new Outbound();
   readonly #maxOutbound: number;
@@ -46,6 +60,9 @@ export class Writer {
   #deferTimer: ReturnType<typeof setTimeout> | undefined;
   /** Something buffered must go now (not only deferred frames). */
   #urgent = false;
+  /** No write completed for `STALL_MS` while the buffer was over the limit. */
+  #stalled = false;
+  #stallProbe: ReturnType<typeof setTimeout> | undefined;
 
   /** Creates the writer; `stats.outBytes` is counted here. */
   constructor(maxOutbound: number, stats: { outBytes: number }, onWriteError: (t: Transport, err: Error) => void) {
@@ -73,6 +90,7 @@ export class Writer {
    */
   detach(): PongWaiter[] {
     this.#transport = undefined;
+    this.#endStallProbe();
     return this.#pongs.splice(0, this.#pongs.length - this.#pingsPending);
   }
 
@@ -91,13 +109,38 @@ export class Writer {
     deferred = false,
   ): void {
     const size = Outbound.pubSize(subject, reply, headers ? headers.length : 0, data.length);
-    if (this.#out.pending + size > limit) throw new OutboundBufferFullError(size, limit);
+    if (this.#out.pending + size > limit) this.#overLimit(size, limit);
     this.#out.pub(subject, reply, headers, data, size);
     if (!deferred) this.#urgent = true;
     if (this.#queued || this.#writing || !this.#transport) return;
     if (!this.#due()) return this.#deferWrite();
     this.#queued = true;
     queueMicrotask(() => this.#writeLoop());
+  }
+
+  /** A frame of `size` bytes would pass `limit`: throws unless the socket is draining (see the class). */
+  #overLimit(size: number, limit: number): void {
+    if (!this.#transport || this.#stalled) throw new OutboundBufferFullError(size, limit);
+    const hard = limit * HARD_LIMIT_FACTOR;
+    if (this.#out.pending + size > hard) throw new OutboundBufferFullError(size, hard);
+    this.#armStallProbe();
+  }
+
+  #armStallProbe(): void {
+    if (this.#stallProbe !== undefined) return;
+    const written = this.#stats.outBytes;
+    this.#stallProbe = setTimeout(() => {
+      this.#stallProbe = undefined;
+      if (this.#out.pending <= this.#maxOutbound || !this.#transport) return;
+      if (this.#stats.outBytes === written) this.#stalled = true;
+      this.#armStallProbe();
+    }, STALL_MS);
+  }
+
+  #endStallProbe(): void {
+    clearTimeout(this.#stallProbe);
+    this.#stallProbe = undefined;
+    this.#stalled = false;
   }
 
   /** True when what is buffered must be written now: PINGs, urgent frames, or a chunk's worth. */
@@ -149,6 +192,7 @@ export class Writer {
       }
     }
     this.#transport = undefined;
+    this.#endStallProbe();
     clearTimeout(this.#deferTimer);
     this.#deferTimer = undefined;
     this.#out.clear();
@@ -194,6 +238,7 @@ export class Writer {
           const c = chunks[i];
           await t.write(c);
           this.#stats.outBytes += c.length;
+          this.#stalled = false;
           if (c === pingChunk) pingChunk = undefined;
           else this.#out.recycle(c);
           chunks[i] = EMPTY;

@@ -47,4 +47,5 @@ export const PARSE_ERRORS: Record<number, string> = {
   4: "frame larger than the allowed payload size",
   5: "missing CRLF",
   6: "control line too long",
+  7: "INFO is not a JSON object",
 };

@@ -3,6 +3,8 @@
  * write loop hands to the socket. A burst of publishes becomes a few large writes.
  */
 
+import { checkPublishLine } from "../validate.ts";
+
 const CHUNK = 128 * 1024;
 const POOL = 8;
 /** The most bytes of buffers kept for frames larger than a chunk. */
@@ -51,8 +53,12 @@ export class Outbound {
     return new Uint8Array(Math.ceil(n / LARGE_STEP) * LARGE_STEP);
   }
 
-  /** Bytes a publish frame takes: line + payload + CRLF. */
+  /**
+   * Bytes a publish frame takes: line + payload + CRLF. Throws `InvalidSubjectError` when the
+   * subject and reply are too long for the server's control line (`checkPublishLine`).
+   */
   static pubSize(subject: Uint8Array, reply: Uint8Array | undefined, hdrLen: number, dataLen: number): number {
+    checkPublishLine(subject, reply);
     return (hdrLen > 0 ? 5 : 4) + subject.length + (reply ? reply.length + 1 : 0) + 24 + hdrLen + dataLen;
   }
 

@@ -4,11 +4,18 @@
  *
  * @module
  */
+import { arrayOf, bool, oneOrMany, type OptionRules, secret, str, unsupported } from "../option_check.ts";
 
-/** TLS settings, all given as PEM strings so no file permission is needed. */
+/**
+ * TLS settings, all given as PEM strings so no file permission is needed. Checked by
+ * {@link TLS_OPTION_RULES} when connecting: an unknown key or a value of the wrong type is an
+ * `InvalidArgumentError`.
+ */
 export interface TlsOptions {
   /** CA certificates (PEM) to trust instead of the system roots. */
   caCerts?: string[];
+  /** The same as `caCerts`, under nats.js's name: one PEM text (it may hold several certificates) or a list. */
+  ca?: string | string[];
   /** Client certificate chain (PEM) for mutual TLS. */
   cert?: string;
   /** Client private key (PEM) for mutual TLS. */
@@ -16,6 +23,21 @@ export interface TlsOptions {
   /** Do the TLS handshake before the server's INFO (server option `handshake_first`). */
   handshakeFirst?: boolean;
 }
+
+const PEM_HINT = "give the PEM text in caCerts, cert and key";
+
+/** The rules of {@link TlsOptions}, and the nats.js TLS keys natsw does not take. */
+export const TLS_OPTION_RULES: OptionRules = {
+  caCerts: arrayOf(str()),
+  cert: str(),
+  key: secret(),
+  handshakeFirst: bool,
+  ca: oneOrMany(str()),
+  caFile: unsupported(PEM_HINT),
+  certFile: unsupported(PEM_HINT),
+  keyFile: unsupported(PEM_HINT),
+  rejectUnauthorized: unsupported("trust the server's CA with caCerts instead"),
+};
 
 /** Where and how to dial. */
 export interface DialTarget {

@@ -18,6 +18,8 @@ export interface ServerOptions {
   port?: number;
   /** Server name. */
   name?: string;
+  /** Enable the HTTP monitoring endpoint on a free loopback port (see {@link NatsServer.healthz}). */
+  monitor?: boolean;
 }
 
 /** Path of the nats-server binary the tests use. */
@@ -69,13 +71,17 @@ export class NatsServer implements AsyncDisposable {
   readonly logFile: string;
   readonly bin: string;
   readonly args: string[];
+  /** The HTTP monitoring port, when started with `monitor`. */
+  readonly monitorPort: number | undefined;
   #child: Deno.ChildProcess | undefined;
   #stopped: Promise<Deno.CommandStatus> | undefined;
+  #exited = false;
 
-  private constructor(bin: string, dir: string, port: number, args: string[]) {
+  private constructor(bin: string, dir: string, port: number, args: string[], monitorPort?: number) {
     this.bin = bin;
     this.dir = dir;
     this.port = port;
+    this.monitorPort = monitorPort;
     this.configFile = `${dir}/server.conf`;
     this.logFile = `${dir}/server.log`;
     this.args = args;
@@ -103,8 +109,10 @@ export class NatsServer implements AsyncDisposable {
     const lines = [`listen: 127.0.0.1:${port}`];
     if (opts.name) lines.push(`server_name: ${opts.name}`);
     if (opts.jetstream) lines.push(`jetstream { store_dir: "${dir}/js" }`);
+    const monitorPort = opts.monitor ? freePort() : undefined;
+    if (monitorPort) lines.push(`http: 127.0.0.1:${monitorPort}`);
     if (opts.config) lines.push(opts.config);
-    const server = new NatsServer(opts.bin ?? serverBin(), dir, port, opts.args ?? []);
+    const server = new NatsServer(opts.bin ?? serverBin(), dir, port, opts.args ?? [], monitorPort);
     await Deno.writeTextFile(server.configFile, lines.join("\n") + "\n");
     await server.#spawn();
     return server;
@@ -118,7 +126,11 @@ export class NatsServer implements AsyncDisposable {
       stderr: "null",
     }).spawn();
     this.#child = child;
-    this.#stopped = child.status;
+    this.#exited = false;
+    this.#stopped = child.status.then((status) => {
+      if (this.#child === child) this.#exited = true;
+      return status;
+    });
     try {
       await waitForPort(this.port, child, this.logFile);
     } catch (err) {
@@ -142,6 +154,48 @@ export class NatsServer implements AsyncDisposable {
   /** Sends a signal (e.g. SIGSTOP to freeze the server, SIGCONT to resume it). */
   signal(sig: Deno.Signal): void {
     this.#child?.kill(sig);
+  }
+
+  /** True while the process runs (also while paused). */
+  get running(): boolean {
+    return this.#child !== undefined && !this.#exited;
+  }
+
+  /** Freezes the process (SIGSTOP): its sockets stay open and nothing is answered. */
+  pause(): void {
+    this.signal("SIGSTOP");
+  }
+
+  /** Lets a paused process go on (SIGCONT). */
+  resume(): void {
+    this.signal("SIGCONT");
+  }
+
+  /** Waits up to `timeout` ms for the process to exit (e.g. at the end of lame duck mode); true when it did. */
+  async waitForExit(timeout: number): Promise<boolean> {
+    if (!this.#child || this.#exited) return true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<false>((r) => timer = setTimeout(() => r(false), timeout));
+    try {
+      return await Promise.race([this.#stopped!.then(() => true), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * True when the monitoring endpoint answers `/healthz` with 200 (the server is up and, with
+   * JetStream, current); false when it does not within `timeout` ms. Needs `monitor`.
+   */
+  async healthz(timeout = 2000): Promise<boolean> {
+    if (!this.monitorPort) throw new Error("healthz needs a server started with monitor: true");
+    try {
+      const r = await fetch(`http://127.0.0.1:${this.monitorPort}/healthz`, { signal: AbortSignal.timeout(timeout) });
+      await r.body?.cancel();
+      return r.status === 200;
+    } catch {
+      return false;
+    }
   }
 
   /** Kills the process (as a crash would), keeping its folder so it can be restarted. */
@@ -210,6 +264,17 @@ export class NatsCluster implements AsyncDisposable {
   /** Client URLs of every server. */
   get urls(): string[] {
     return this.servers.map((s) => s.url);
+  }
+
+  /** Waits up to `timeout` ms until every server answers `/healthz` (needs `monitor`); true when they all did. */
+  async waitForHealthy(timeout: number): Promise<boolean> {
+    const deadline = Date.now() + timeout;
+    while (Date.now() < deadline) {
+      const ok = await Promise.all(this.servers.map((s) => s.healthz(Math.max(100, deadline - Date.now()))));
+      if (ok.every((v) => v)) return true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return false;
   }
 
   /** Stops every server. */
