@@ -52,7 +52,7 @@ export interface OrderedConsumerOptions {
 
 /** The rules of {@link OrderedConsumerOptions}. */
 export const orderedConsumerRules: OptionRules = {
-  name_prefix: nameRule("ordered consumer name prefix"),
+  name_prefix: nameRule("ordered consumer prefix"),
   filter_subjects: either(subject(true), arrayOf(subject(true))),
   deliver_policy: oneOf(...Object.values(DeliverPolicy)),
   opt_start_seq: int(1),

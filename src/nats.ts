@@ -151,9 +151,16 @@ export class NatsConnection implements AsyncDisposable {
     this.publish(msg.subject, msg.data, { reply: msg.reply, headers: msg.headers });
   }
 
-  /** Answers `msg` on its reply subject; false when it has none. */
+  /**
+   * Publishes `msg` itself (its data and headers) to its reply subject, as nats.js does (the copy
+   * carries the same subject as its reply); false when it has none. With `payload` or `options`,
+   * answers `msg` with those instead, like `msg.respond()`.
+   */
   respondMessage(msg: Msg, payload?: Payload, options?: RespondOptions): boolean {
-    return msg.respond(payload, options);
+    if (payload !== undefined || options !== undefined) return msg.respond(payload, options);
+    if (!msg.reply) return false;
+    this.publish(msg.reply, msg.data, { reply: msg.reply, headers: msg.headers });
+    return true;
   }
 
   /**

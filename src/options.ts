@@ -111,7 +111,11 @@ export interface ConnectionOptions {
   ignoreClusterUpdates?: boolean;
   /** Bytes of publishes kept while disconnected and sent after reconnecting: an integer, 0 or more (default 8 MiB). */
   reconnectBufSize?: number;
-  /** Bytes the outbound buffer may hold while connected: an integer, at least 1 (default 64 MiB). */
+  /**
+   * Bytes the outbound buffer may hold while the socket is stalled (no write completes for a
+   * second): an integer, at least 1 (default 64 MiB). While the socket drains, a burst may go past
+   * it, up to 16 times it; see the README's "How the outbound limit works".
+   */
   maxOutboundBytes?: number;
   /**
    * Default pending message limit of each subscription, and the limit of a `requestMany()`'s

@@ -150,6 +150,8 @@ export class SubscriptionImpl implements Subscription {
     if (!this.callback) {
       const q = new AsyncQueue<Msg>();
       q.onTake = (m) => this.#taken(m.data.length);
+      // leaving a `for await` loop early (break, return, throw) ends the subscription, as in nats.js
+      q.onReturn = () => this.unsubscribe();
       this.#queue = q;
     }
     if (opts.timeout && opts.timeout > 0) {

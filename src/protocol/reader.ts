@@ -104,11 +104,21 @@ export class FrameReader {
     return this.bytes.subarray(base + this.end, base + this.capacity);
   }
 
+  /**
+   * The most WebAssembly memory this reader grows to for the current `maxPayload`: the read base,
+   * the largest frame (a control line of MAX_CONTROL_LINE + CRLF, a payload of maxPayload +
+   * PAYLOAD_SLACK + CRLF), one more read of MIN_READ, the slack, rounded up to a page. A region
+   * never needs more: the parser rejects a longer line or a larger payload before it is buffered.
+   */
+  get memoryCeiling(): number {
+    const bytes = this.#readBase + MAX_CONTROL_LINE + 2 + this.maxPayload + PAYLOAD_SLACK + 2 + MIN_READ + SLACK;
+    return Math.ceil(bytes / PAGE) * PAGE;
+  }
+
   #grow(want: number): void {
     const have = this.#wasm.memory.buffer.byteLength;
     const target = this.#readBase + want + SLACK;
-    const ceiling = this.#readBase + this.maxPayload + PAYLOAD_SLACK + MAX_CONTROL_LINE + SLACK;
-    const size = Math.max(target, Math.min(have * 2, ceiling));
+    const size = Math.max(target, Math.min(have * 2, this.memoryCeiling));
     try {
       this.#wasm.memory.grow(Math.ceil((size - have) / PAGE));
     } catch (err) {

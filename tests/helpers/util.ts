@@ -15,7 +15,11 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** Collects up to `n` items from an async iterable, failing after `timeout` ms. */
+/**
+ * Collects up to `n` items from an async iterable, failing after `timeout` ms. It reads with
+ * `next()` and never calls `return()`, so the iterable stays open for the next `take()` (leaving a
+ * `for await` over a subscription early would unsubscribe it).
+ */
 export async function take<T>(it: AsyncIterable<T>, n: number, timeout = 10_000): Promise<T[]> {
   const out: T[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -25,10 +29,11 @@ export async function take<T>(it: AsyncIterable<T>, n: number, timeout = 10_000)
   try {
     await Promise.race([
       (async () => {
-        if (n === 0) return;
-        for await (const v of it) {
-          out.push(v);
-          if (out.length >= n) break;
+        const iterator = it[Symbol.asyncIterator]();
+        while (out.length < n) {
+          const r = await iterator.next();
+          if (r.done) return;
+          out.push(r.value);
         }
       })(),
       timedOut,

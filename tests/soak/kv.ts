@@ -91,6 +91,9 @@ export class KvWorkload implements Workload {
     }
     const lastOfKey = this.#lastRevByKey.get(key) ?? 0;
     if (revision <= lastOfKey) this.#report.violation("kv", `watcher: ${key} revision ${revision} after ${lastOfKey}`);
+    if (revision > this.#lastRev + 1) {
+      console.log(`DEBUG kv jump ${this.#lastRev} -> ${revision} at ${new Date().toISOString().slice(11, 23)}`);
+    }
     this.#lastRev = Math.max(this.#lastRev, revision);
     this.#lastRevByKey.set(key, Math.max(lastOfKey, revision));
     this.#seen.set(revision, Number(value.split(" ")[1]));
