@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Msg, MsgHdrs, NatsConnection } from "../src/core.ts";
+import type { Msg, MsgHdrs, NatsConnection, ReviverFn } from "../src/core.ts";
 import { publishDeferred } from "../src/nats.ts";
 import { NotJetStreamMessageError } from "./errors.ts";
 import type { PullRequest } from "./consumer_types.ts";
@@ -125,7 +125,7 @@ export interface JsMsg {
   /** The payload as UTF-8. */
   string(): string;
   /** The payload parsed as JSON. */
-  json<T = unknown>(): T;
+  json<T = unknown>(reviver?: ReviverFn): T;
 }
 
 /** The implementation of {@link JsMsg}. */
@@ -222,7 +222,7 @@ export class JsMsgImpl implements JsMsg {
     return this.msg.string();
   }
 
-  json<T = unknown>(): T {
-    return this.msg.json<T>();
+  json<T = unknown>(reviver?: ReviverFn): T {
+    return this.msg.json<T>(reviver);
   }
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { headers, type Msg, type MsgHdrs, parseHeaderBlock } from "../src/core.ts";
+import { headers, type Msg, type MsgHdrs, parseHeaderBlock, type ReviverFn } from "../src/core.ts";
 import { parseNanos } from "./util.ts";
 
 /**
@@ -38,7 +38,7 @@ export interface StoredMsg {
   /** The payload as UTF-8. */
   string(): string;
   /** The payload parsed as JSON. */
-  json<T = unknown>(): T;
+  json<T = unknown>(reviver?: ReviverFn): T;
 }
 
 /** The raw `message` of a `STREAM.MSG.GET` answer. */
@@ -104,8 +104,8 @@ class StoredMsgImpl implements StoredMsg {
     return decoder.decode(this.data);
   }
 
-  json<T = unknown>(): T {
-    return JSON.parse(this.string()) as T;
+  json<T = unknown>(reviver?: ReviverFn): T {
+    return JSON.parse(this.string(), reviver) as T;
   }
 }
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { MsgHdrs } from "../src/core.ts";
+import type { MsgHdrs, ReviverFn } from "../src/core.ts";
 import type { JsMsg, StoredMsg } from "../jetstream/mod.ts";
 import { decodeKey } from "./codec.ts";
 import type { KvCodecs, KvEntry, KvOperation, KvWatchEntry } from "./types.ts";
@@ -92,8 +92,8 @@ class Entry implements KvWatchEntry {
     return decoder.decode(this.value);
   }
 
-  json<T = unknown>(): T {
-    return JSON.parse(this.string()) as T;
+  json<T = unknown>(reviver?: ReviverFn): T {
+    return JSON.parse(this.string(), reviver) as T;
   }
 }
 

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { ReviverFn } from "../src/core.ts";
 import type { Placement, Republish, StorageType, StreamInfo, StreamSource } from "../jetstream/mod.ts";
 import { nameRule, ttlRule } from "../jetstream/option_rules.ts";
 import {
@@ -54,7 +55,7 @@ export interface KvEntry {
   /** The value as UTF-8. */
   string(): string;
   /** The value parsed as JSON. */
-  json<T = unknown>(): T;
+  json<T = unknown>(reviver?: ReviverFn): T;
 }
 
 /** An entry delivered by a watcher or history: `isUpdate` is true after the initial values. */

@@ -5,7 +5,7 @@
  */
 import type { Payload } from "../src/encoding.ts";
 import { headers, type MsgHdrs, toHeaders } from "../src/headers.ts";
-import type { Msg, RespondOptions } from "../src/msg.ts";
+import type { Msg, RespondOptions, ReviverFn } from "../src/msg.ts";
 import { ServiceErrorCodeHeader, ServiceErrorHeader } from "./error.ts";
 import type { ServiceMsg } from "./types.ts";
 
@@ -74,7 +74,7 @@ export class ServiceMsgImpl implements ServiceMsg {
     return this.#msg.string();
   }
 
-  json<T = unknown>(): T {
-    return this.#msg.json<T>();
+  json<T = unknown>(reviver?: ReviverFn): T {
+    return this.#msg.json<T>(reviver);
   }
 }

@@ -17,7 +17,7 @@ export { NatsConnection, type PublishOptions } from "./nats.ts";
 export type { Stats } from "./connection/connection.ts";
 export type { ServerInfo } from "./connection/info.ts";
 export type { Auth, Authenticator, ConnectionOptions } from "./options.ts";
-export type { Msg, RespondOptions } from "./msg.ts";
+export type { Msg, RespondOptions, ReviverFn } from "./msg.ts";
 export type { Subscription, SubscriptionOptions } from "./subscription.ts";
 export type { RequestManyOptions, RequestOptions, RequestStrategy } from "./request.ts";
 export type { TraceOptions } from "./trace.ts";

@@ -22,11 +22,11 @@ import { scanHeaderBlock } from "./protocol/header_scan.ts";
  */
 export const Match = {
   /** Names must be equal (the default). */
-  Exact: 0,
+  Exact: "exact",
   /** Names are compared in canonical MIME form (`content-type` → `Content-Type`). */
-  CanonicalMIME: 1,
+  CanonicalMIME: "canonical",
   /** Names are compared ignoring case. */
-  IgnoreCase: 2,
+  IgnoreCase: "insensitive",
 } as const;
 /** One of the {@link Match} values. */
 export type Match = typeof Match[keyof typeof Match];

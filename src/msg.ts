@@ -42,8 +42,12 @@ export interface Msg {
   /** The payload decoded as UTF-8. */
   string(): string;
   /** The payload parsed as JSON. */
-  json<T = unknown>(): T;
+  json<T = unknown>(reviver?: ReviverFn): T;
 }
+
+/** Transforms parsed JSON values, as the `reviver` of `JSON.parse`. */
+// deno-lint-ignore no-explicit-any
+export type ReviverFn = (key: string, value: any) => any;
 
 /** Publishes responses for {@link MsgImpl.respond}. */
 export interface Responder {
@@ -129,7 +133,7 @@ export class MsgImpl implements Msg {
     return utf8Decoder.decode(this.data);
   }
 
-  json<T = unknown>(): T {
-    return JSON.parse(this.string()) as T;
+  json<T = unknown>(reviver?: ReviverFn): T {
+    return JSON.parse(this.string(), reviver) as T;
   }
 }

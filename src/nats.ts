@@ -282,6 +282,16 @@ export class NatsConnection implements AsyncDisposable {
     return this.#conn.servers;
   }
 
+  /**
+   * Replaces the server pool with `servers` (URLs or `host:port`, as the `servers` option). The
+   * live connection is not dropped: the new pool is used from the next reconnect on (call
+   * `reconnect()` to switch now). Throws `InvalidArgumentError`, changing nothing, for an empty
+   * list or an entry that does not parse.
+   */
+  setServers(servers: string[]): void {
+    this.#conn.setServers(servers);
+  }
+
   /** Drops the connection and reconnects (emits a `forceReconnect` status). */
   reconnect(): Promise<void> {
     return this.#conn.reconnect();

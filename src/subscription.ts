@@ -25,7 +25,9 @@ export interface SubscriptionOptions {
   timeout?: number;
   /**
    * Called for every message instead of queueing it (the subscription is then not iterable).
-   * Runs synchronously as messages are read; an exception is reported as an `error` status.
+   * Runs synchronously as messages are read; an exception is reported as an `error` status. When
+   * the subscription ends with an error (the server denied it, its `timeout` passed) the callback
+   * is called once more with that error and an empty message, as in nats.js.
    */
   callback?: (err: NatsError | null, msg: Msg) => void;
   /**
@@ -209,7 +211,10 @@ export class SubscriptionImpl implements Subscription {
     }
   }
 
-  /** Ends the subscription (the host has already forgotten it). Queued messages stay readable. */
+  /**
+   * Ends the subscription (the host has already forgotten it). Queued messages stay readable; a
+   * callback is called once with `err`, if there is one.
+   */
   close(err?: NatsError): void {
     if (this.#isClosed) return;
     this.#isClosed = true;
@@ -219,6 +224,14 @@ export class SubscriptionImpl implements Subscription {
     }
     this.#queue?.end(err);
     this.#closed.resolve(err);
+    // as in nats.js, a callback learns why its subscription ended (denied, timed out) with an empty message
+    if (err && this.callback) {
+      try {
+        this.callback(err, {} as Msg);
+      } catch (thrown) {
+        this.#host.callbackError(this, thrown);
+      }
+    }
   }
 
   unsubscribe(max?: number): void {

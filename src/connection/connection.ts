@@ -432,6 +432,11 @@ export class Connection implements FrameHandler<SubscriptionImpl> {
     return this.#connected ? this.#pool.current?.hostport ?? "" : "";
   }
 
+  /** Replaces the server pool (used from the next reconnect on; the live connection stays). */
+  setServers(urls: readonly string[]): void {
+    this.#pool.setServers(urls);
+  }
+
   /** Every server in the pool (`host:port`). */
   get servers(): string[] {
     return this.#pool.servers.map((s) => s.hostport);

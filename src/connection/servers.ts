@@ -143,7 +143,7 @@ export class ServerPool {
   #servers: ServerEntry[];
   #current: ServerEntry | undefined;
   readonly #randomize: boolean;
-  readonly #secure: boolean;
+  #secure: boolean;
   /** Announced URLs that could not be parsed, already reported. */
   readonly #badAnnounced = new Set<string>();
 
@@ -183,6 +183,27 @@ export class ServerPool {
     if (s) this.#servers.push(s);
     this.#current = s;
     return s;
+  }
+
+  /**
+   * Replaces the pool with `urls` (as given in options: kept when the cluster stops announcing
+   * them); servers already in the pool keep their attempt counts. The pool stays secure if it was,
+   * and becomes secure when a new URL asks for TLS. Throws `InvalidArgumentError`, changing
+   * nothing, when `urls` is empty or an entry does not parse.
+   */
+  setServers(urls: readonly string[]): void {
+    if (!Array.isArray(urls) || urls.length === 0) {
+      throw new InvalidArgumentError("setServers needs at least one server");
+    }
+    const given = urls.map((u) => parseServer(u));
+    this.#secure ||= given.some((s) => s.scheme === "tls" || s.scheme === "wss");
+    const existing = new Map(this.#servers.map((s) => [s.hostport, s]));
+    const merged = given.map((e) => {
+      const kept = existing.get(e.hostport);
+      return this.#secured(kept ? { ...e, reconnects: kept.reconnects, lastAttempt: kept.lastAttempt } : e);
+    });
+    if (this.#randomize) shuffle(merged);
+    this.#servers = merged;
   }
 
   /** Removes a server (too many failed attempts). */

@@ -115,17 +115,34 @@ export class ObjWorkload implements Workload {
 
   async #get(name: string): Promise<void> {
     this.gets++;
+    let nuid = "";
     try {
-      const data = await this.#os.getBlob(name);
-      if (data === null) return; // not put yet
+      const r = await this.#os.get(name);
+      if (r === null) return; // not put yet
+      nuid = r.info.nuid;
+      const parts: Uint8Array[] = [];
+      for await (const p of r.data) parts.push(p);
+      const err = await r.error;
+      if (err) throw err;
+      const data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+      let off = 0;
+      for (const p of parts) data.set(p, off), off += p.length;
       const digest = await sha256(data);
       if (!this.#versions.get(name)?.has(digest)) {
         this.#report.violation("obj", `get ${name}: ${data.length} bytes with a digest no put had (${digest})`);
       }
     } catch (err) {
       this.getsFailed++;
-      this.#checkError(`get ${name}`, err);
+      this.#checkError(`get ${name} (nuid ${nuid}${await this.#stored(nuid)})`, err);
     }
+  }
+
+  /** What the stream leader holds for chunk subject `nuid`, for the report of a failed get. */
+  async #stored(nuid: string): Promise<string> {
+    if (!nuid) return "";
+    const subject = `$O.${BUCKET}.C.${nuid}`;
+    const si = await this.#jsm.streams.info(this.#os.stream, { subjects_filter: subject }).catch(() => undefined);
+    return si ? `: the stream holds ${si.state.subjects?.[subject] ?? 0} chunks` : "";
   }
 
   async stop(): Promise<void> {

@@ -44,6 +44,8 @@ async function main(): Promise<number> {
   const { seconds, seed } = parseArgs(Deno.args);
   const report = new Report();
   const rng = new Rng(seed);
+  // a source of its own for the workloads, so the faults of a seed do not depend on their timing
+  const workloadRng = new Rng(seed ^ 0x5bd1e995);
   globalThis.addEventListener("unhandledrejection", (e) => {
     e.preventDefault();
     report.violation("process", `unhandled rejection: ${e.reason?.stack ?? e.reason}`);
@@ -67,7 +69,7 @@ async function main(): Promise<number> {
     workloads.push(await CoreWorkload.start(cluster.urls, report));
     workloads.push(await JsWorkload.start(cluster.urls, report));
     workloads.push(await KvWorkload.start(cluster.urls, report));
-    workloads.push(await ObjWorkload.start(cluster.urls, report, rng));
+    workloads.push(await ObjWorkload.start(cluster.urls, report, workloadRng));
     log("workloads running; faults start");
     memory.start();
     chaos.start();
