@@ -9,22 +9,41 @@ import { publishDeferred } from "../src/nats.ts";
 import { NotJetStreamMessageError } from "./errors.ts";
 import type { PullRequest } from "./consumer_types.ts";
 import { nanos } from "./util.ts";
-import { checkOptions, ms, num, type OptionRules, str } from "../src/option_check.ts";
+import { bool, checkOptions, int, ms, num, type OptionRules, str } from "../src/option_check.ts";
 
 /** The rules of the options of {@link JsMsg.ackAck}. */
 const ackAckRules: OptionRules = { timeout: ms(1) };
+
+/** Options of {@link JsMsg.next}: as nats.js's `Partial<PullOptions>`, times in milliseconds. */
+export interface JsMsgNextOptions {
+  /** Messages wanted (default 1). */
+  batch?: number;
+  /** Answer at once. */
+  no_wait?: boolean;
+  /** Milliseconds the server keeps the request open (0 or unset: no expiry). */
+  expires?: number;
+  /** Byte budget. */
+  max_bytes?: number;
+  /** Milliseconds between server heartbeats. */
+  idle_heartbeat?: number;
+}
+
+/** The rules of {@link JsMsgNextOptions}. */
+const nextRules: OptionRules = { batch: int(1), no_wait: bool, expires: ms(0), max_bytes: int(1), idle_heartbeat: ms(0) };
 
 /** Metadata of a delivered message. */
 export interface DeliveryInfo {
   /** JetStream domain (empty when none). */
   domain: string;
-  /** Account hash (v2 ack subjects only). */
+  /** Account hash (empty for v1 ack subjects, as in nats.js). */
   account_hash?: string;
   /** Stream. */
   stream: string;
   /** Consumer. */
   consumer: string;
-  /** How many times it was delivered (1 on first delivery). */
+  /** How many times it was delivered (1 on first delivery); the nats.js name. */
+  deliveryCount: number;
+  /** The same as {@link DeliveryInfo.deliveryCount} (natsw's earlier name, kept as an alias). */
   redeliveryCount: number;
   /** True when delivered before. */
   redelivered: boolean;
@@ -32,7 +51,10 @@ export interface DeliveryInfo {
   streamSequence: number;
   /** Consumer (delivery) sequence. */
   deliverySequence: number;
-  /** Store time, nanoseconds since the epoch. */
+  /**
+   * Store time, nanoseconds since the epoch, exact. A `bigint` (nats.js: a number, which loses the
+   * last digits); `JsMsg.timestampNanos` is a `bigint` in both.
+   */
   timestampNanos: bigint;
   /** Store time, milliseconds since the epoch. */
   timestamp: number;
@@ -57,7 +79,7 @@ export function parseAckSubject(reply: string | undefined): DeliveryInfo {
     throw new NotJetStreamMessageError(reply ?? "");
   }
   let domain = "";
-  let account_hash: string | undefined;
+  let account_hash = "";
   let i = 2;
   if (t.length >= 11) {
     domain = t[2] === "_" ? "" : t[2];
@@ -66,10 +88,12 @@ export function parseAckSubject(reply: string | undefined): DeliveryInfo {
   }
   const delivered = Number(t[i + 2]);
   const ts = BigInt(t[i + 5]);
-  const info: DeliveryInfo = {
+  return {
     domain,
+    account_hash,
     stream: t[i],
     consumer: t[i + 1],
+    deliveryCount: delivered,
     redeliveryCount: delivered,
     redelivered: delivered > 1,
     streamSequence: Number(t[i + 3]),
@@ -78,8 +102,6 @@ export function parseAckSubject(reply: string | undefined): DeliveryInfo {
     timestamp: Number(ts / 1_000_000n),
     pending: Number(t[i + 6]),
   };
-  if (account_hash !== undefined) info.account_hash = account_hash;
-  return info;
 }
 
 /**
@@ -110,6 +132,12 @@ export interface JsMsg {
   readonly info: DeliveryInfo;
   /** Store time. */
   readonly time: Date;
+  /** Store time as an ISO 8601 string (millisecond precision). */
+  readonly timestamp: string;
+  /** Store time, nanoseconds since the epoch. */
+  readonly timestampNanos: bigint;
+  /** The id of the subscription that received it. */
+  readonly sid: number;
   /** Acknowledges (terminal). */
   ack(): void;
   /** Asks for redelivery, after `delayMs` (a finite number; 0 or less: at once) when given (terminal). */
@@ -118,8 +146,11 @@ export interface JsMsg {
   working(): void;
   /** Stops redelivery; `reason` appears in the advisory (2.11) (terminal). */
   term(reason?: string): void;
-  /** Acknowledges and asks for more messages to be sent to `subject` (terminal). */
-  next(subject: string, opts?: Partial<PullRequest>): void;
+  /**
+   * Acknowledges and asks for more messages to be sent to `subject` (terminal); `opts.expires` and
+   * `opts.idle_heartbeat` are milliseconds, as in nats.js.
+   */
+  next(subject: string, opts?: JsMsgNextOptions): void;
   /** Acknowledges and waits for the server to confirm; false if already acknowledged. */
   ackAck(opts?: { timeout?: number }): Promise<boolean>;
   /** The payload as UTF-8. */
@@ -179,6 +210,18 @@ export class JsMsgImpl implements JsMsg {
     return new Date(this.info.timestamp);
   }
 
+  get timestamp(): string {
+    return this.time.toISOString();
+  }
+
+  get timestampNanos(): bigint {
+    return this.info.timestampNanos;
+  }
+
+  get sid(): number {
+    return this.msg.sid;
+  }
+
   #send(payload: string | Uint8Array, terminal: boolean): void {
     if (this.#done) return;
     if (terminal) this.#done = true;
@@ -204,10 +247,15 @@ export class JsMsgImpl implements JsMsg {
     this.#send(reason ? `+TERM ${reason}` : TERM, true);
   }
 
-  next(subject: string, opts: Partial<PullRequest> = { batch: 1 }): void {
+  next(subject: string, opts: JsMsgNextOptions = {}): void {
+    const o = checkOptions("next", opts, nextRules);
     if (this.#done) return;
     this.#done = true;
-    this.#nc.publish(this.reply, `+NXT ${JSON.stringify({ batch: 1, ...opts })}`, { reply: subject });
+    const req: Partial<PullRequest> = { batch: o.batch ?? 1, no_wait: o.no_wait ?? false };
+    if (o.expires) req.expires = nanos(o.expires);
+    if (o.max_bytes !== undefined) req.max_bytes = o.max_bytes;
+    if (o.idle_heartbeat) req.idle_heartbeat = nanos(o.idle_heartbeat);
+    this.#nc.publish(this.reply, `+NXT ${JSON.stringify(req)}`, { reply: subject });
   }
 
   async ackAck(opts: { timeout?: number } = {}): Promise<boolean> {

@@ -6,34 +6,7 @@
 import { InvalidArgumentError } from "../src/core.ts";
 import { describeValue } from "../src/option_check.ts";
 
-/** A duration in nanoseconds, as JetStream sends and expects. */
-export type Nanos = number;
-
-/**
- * Milliseconds → nanoseconds (JetStream durations are nanoseconds on the wire).
- *
- * @example
- * ```ts
- * import { nanos } from "./util.ts";
- * console.log(nanos(1500)); // 1500000000
- * ```
- */
-export function nanos(millis: number): Nanos {
-  return Math.round(millis * 1_000_000);
-}
-
-/**
- * Nanoseconds → milliseconds.
- *
- * @example
- * ```ts
- * import { millis } from "./util.ts";
- * console.log(millis(2_000_000_000)); // 2000
- * ```
- */
-export function millis(ns: Nanos): number {
-  return Math.floor(ns / 1_000_000);
-}
+export { millis, type Nanos, nanos } from "../src/util/nanos.ts";
 
 /**
  * Throws `InvalidArgumentError` when `name` is not a valid stream or consumer name.

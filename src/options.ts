@@ -8,6 +8,7 @@ import {
   bool,
   checkOptions,
   describeValue,
+  either,
   fn,
   int,
   ms,
@@ -20,6 +21,7 @@ import {
   withDefaults,
 } from "./option_check.ts";
 import { TLS_OPTION_RULES, type TlsOptions } from "./transport/transport.ts";
+import type { ProtocolTraceSink } from "./connection/protocol_trace.ts";
 
 /** Credentials an {@link Authenticator} returns; merged into CONNECT. */
 export interface Auth {
@@ -136,8 +138,12 @@ export interface ConnectionOptions {
    * this is true; natsw never does, so either value behaves like nats.js's `true`.
    */
   noAsyncTraces?: boolean;
-  /** Accepted for nats.js compatibility when `false` (the default); a protocol trace (`true`) is not supported yet. */
-  debug?: boolean;
+  /**
+   * Trace every protocol line read (`<`) and written (`>`): `true` prints them with `console.info`
+   * as nats.js does, a function receives them (default false). CONNECT's credentials are shown as
+   * `***`; lines longer than 1024 characters are cut.
+   */
+  debug?: boolean | ProtocolTraceSink;
   /**
    * TLS settings (an object: TLS is required), `true` (TLS with the system roots) or `null` (never
    * TLS, as in nats.js: a server that requires TLS fails the connection, and a `tls://` or `wss://`
@@ -232,10 +238,7 @@ export const CONNECTION_OPTION_RULES: OptionRules = {
   tls: tlsOption,
   ignoreAuthErrorAbort: bool,
   noAsyncTraces: bool,
-  debug: (v, label) => {
-    bool(v, label);
-    if (v === true) unsupported("a protocol trace")(v, label);
-  },
+  debug: either(bool, fn),
   resolve: unsupported(),
   reconnectToServer: unsupported(),
 };

@@ -46,19 +46,19 @@ Deno.test("jetstream advisories - stream and consumer actions and API audits; br
   await jsm.streams.delete("A");
 
   const seen: Advisory[] = [];
-  const got = await take(
-    only(
-      (async function* () {
-        for await (const a of advisories) {
-          seen.push(a);
-          yield a;
-        }
-      })(),
-      AdvisoryKind.StreamAction,
-      AdvisoryKind.ConsumerAction,
-    ),
-    4,
+  const loop = only(
+    (async function* () {
+      for await (const a of advisories) {
+        seen.push(a);
+        yield a;
+      }
+    })(),
+    AdvisoryKind.StreamAction,
+    AdvisoryKind.ConsumerAction,
   );
+  const got = await take(loop, 4);
+  // leave the loops, as a `break` would
+  await (loop as AsyncGenerator<Advisory>).return(undefined);
   const events = got.map((a) => [a.kind, a.data as Event] as const);
   assert.deepEqual(
     events.map(([kind, e]) => [kind, e.type, e.action, e.stream, e.consumer]),

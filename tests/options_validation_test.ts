@@ -134,7 +134,6 @@ const BAD_CONNECT: [Record<string, unknown>, string][] = [
   [{ tls: { ca: 5 } }, "'ca'"],
   [{ tls: { certFile: "/x.pem" } }, "nats.js option natsw does not support yet"],
   [{ pingInteval: 1000 }, "unknown connect option 'pingInteval' (did you mean 'pingInterval'?)"],
-  [{ debug: true }, "connect option 'debug' is a nats.js option natsw does not support yet"],
   [{ debug: "yes" }, "'debug'"],
   [{ noAsyncTraces: 1 }, "'noAsyncTraces'"],
   [{ ignoreAuthErrorAbort: "no" }, "'ignoreAuthErrorAbort'"],

@@ -34,6 +34,7 @@ import { dialTarget, type ServerEntry, ServerPool } from "./servers.ts";
 import { Keepalive } from "./keepalive.ts";
 import { Reconnector } from "./reconnect.ts";
 import { SubscriptionTable } from "./subscription_table.ts";
+import { type ProtocolTraceSink, tracedTransport, traceSink } from "./protocol_trace.ts";
 
 const PONG = utf8Encoder.encode("PONG\r\n");
 
@@ -67,6 +68,7 @@ export class Connection implements FrameHandler<SubscriptionImpl> {
   onClose: ((err: NatsError) => void) | undefined;
 
   readonly #dial: Dialer;
+  readonly #trace: ProtocolTraceSink | undefined;
   readonly #pool: ServerPool;
   readonly #reader: FrameReader = new FrameReader();
   readonly #writer: Writer;
@@ -90,6 +92,7 @@ export class Connection implements FrameHandler<SubscriptionImpl> {
   constructor(options: ResolvedOptions, dial: Dialer) {
     this.options = options;
     this.#dial = dial;
+    this.#trace = traceSink(options.debug);
     this.#pool = new ServerPool(options.servers, !options.noRandomize);
     this.#writer = new Writer(options.maxOutboundBytes, this.stats, (t, err) => this.#lost(t, err));
     this.#table = new SubscriptionTable(options, this.#writer, this.statusHub, {
@@ -124,7 +127,8 @@ export class Connection implements FrameHandler<SubscriptionImpl> {
     this.#handshake = hs;
     this.#awaitingInfo = true;
     this.#reader.reset();
-    const dialing = this.#dial(dialTarget(server, this.options.tls));
+    const trace = this.#trace;
+    const dialing = this.#dial(dialTarget(server, this.options.tls)).then((t) => trace ? tracedTransport(t, trace) : t);
     let t: Transport | undefined;
     try {
       t = await Promise.race([dialing, hs.promise.then(() => undefined)]);

@@ -73,7 +73,12 @@ export function checkStream(input: StreamInput, r: Rng): string | undefined {
   for (let i = r.int(3); i > 0; i--) prefixes.push(r.int(bytes.length + 1));
   for (const k of prefixes) {
     const part = bytes.subarray(0, k);
-    const res = agree(`prefix of ${k} bytes`, drive(part, cuts(r, k), maxPayload), model(part, limit, MAX_CONTROL_LINE), k);
+    const res = agree(
+      `prefix of ${k} bytes`,
+      drive(part, cuts(r, k), maxPayload),
+      model(part, limit, MAX_CONTROL_LINE),
+      k,
+    );
     if (res) return res;
   }
   if (bytes.length <= 512 && r.chance(0.05)) {
@@ -97,7 +102,11 @@ export function checkHeaderBlock(block: Uint8Array): string | undefined {
   } catch (err) {
     return `header scan threw ${describeError(err)}`;
   }
-  if (!want || !got) return want === got ? undefined : `header scan gave ${got ? "a table" : "none"}, expected ${want ? "a table" : "none"}`;
+  if (!want || !got) {
+    return want === got
+      ? undefined
+      : `header scan gave ${got ? "a table" : "none"}, expected ${want ? "a table" : "none"}`;
+  }
   const expected = [want.code, want.descOff, want.descLen, 0, ...want.fields.flat()];
   const actual = Array.from(got);
   if (actual.length !== expected.length || actual.some((v, i) => v !== expected[i])) {

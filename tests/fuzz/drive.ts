@@ -42,7 +42,7 @@ class Recorder implements FrameHandler<MsgTarget> {
   msgFrame(_target: MsgTarget, msg: MsgImpl, size: number): void {
     const payload = msg.data.slice();
     const headers = msg.headers;
-    if (headers) for (const _entry of headers) { /* decodes every field */ }
+    if (headers) { for (const _entry of headers) { /* decodes every field */ } }
     this.frames.push({
       op: "msg",
       subject: msg.subject,

@@ -32,7 +32,9 @@ function blanks(r: Rng, min: number): string {
 function token(r: Rng): Uint8Array {
   if (r.chance(0.7)) {
     const parts: string[] = [];
-    for (let i = r.range(1, 4); i > 0; i--) parts.push(r.pick(["foo", "bar", "a", "_INBOX", "x1", "é", "日本", "*", ">"]));
+    for (let i = r.range(1, 4); i > 0; i--) {
+      parts.push(r.pick(["foo", "bar", "a", "_INBOX", "x1", "é", "日本", "*", ">"]));
+    }
     return enc.encode(parts.join("."));
   }
   const n = r.range(1, 12);
@@ -60,7 +62,7 @@ function payloadBytes(r: Rng, max: number): Uint8Array {
   n = Math.min(n, max);
   const out = r.bytes(n);
   // now and then payloads full of protocol-looking bytes
-  if (r.chance(0.2)) for (let i = 0; i < n; i++) out[i] = enc.encode("MSG \r\n")[r.int(6)];
+  if (r.chance(0.2)) { for (let i = 0; i < n; i++) out[i] = enc.encode("MSG \r\n")[r.int(6)]; }
   return out;
 }
 
@@ -73,7 +75,9 @@ function headerBlock(r: Rng): { bytes: Uint8Array; status: number } {
     if (r.chance(0.5)) line += " " + r.pick(["Idle Heartbeat", "No Messages", "FlowControl Request"]);
   }
   let text = line + "\r\n";
-  for (let i = r.int(4); i > 0; i--) text += `${r.pick(["A", "Nats-Msg-Id", "x-y", "K"])}:${blanks(r, 0)}${r.int(1000)}\r\n`;
+  for (let i = r.int(4); i > 0; i--) {
+    text += `${r.pick(["A", "Nats-Msg-Id", "x-y", "K"])}:${blanks(r, 0)}${r.int(1000)}\r\n`;
+  }
   text += "\r\n";
   return { bytes: enc.encode(text), status };
 }
@@ -134,9 +138,9 @@ export function validStream(r: Rng, maxTotal: number, maxFrames = 30): ValidStre
     } else if (roll < 82) {
       parts.push(enc.encode(cased(r, "+OK") + "\r\n"));
     } else if (roll < 91) {
-      const text = r.chance(0.1) ? "" : `'${r.pick(["Stale Connection", "Authorization Violation", "Unknown"])} ${
-        r.int(99)
-      }'`;
+      const text = r.chance(0.1)
+        ? ""
+        : `'${r.pick(["Stale Connection", "Authorization Violation", "Unknown"])} ${r.int(99)}'`;
       parts.push(enc.encode(`${cased(r, "-ERR")}${text ? blanks(r, 1) + text + blanks(r, 0) : ""}\r\n`));
       frames.push({ op: "err", text });
     } else {
@@ -164,7 +168,11 @@ export function mutate(r: Rng, src: Uint8Array): Uint8Array {
         break;
       }
       case 1: // insert
-        b = concat([b.subarray(0, at), r.chance(0.5) ? r.bytes(r.range(1, 8)) : SPECIAL.subarray(r.int(8)), b.subarray(at)]);
+        b = concat([
+          b.subarray(0, at),
+          r.chance(0.5) ? r.bytes(r.range(1, 8)) : SPECIAL.subarray(r.int(8)),
+          b.subarray(at),
+        ]);
         break;
       case 2: // delete
         b = concat([b.subarray(0, at), b.subarray(Math.min(b.length, at + r.range(1, 16)))]);

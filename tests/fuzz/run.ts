@@ -10,8 +10,8 @@ import {
   checkInfoText,
   checkStream,
   minimize,
-  type StreamInput,
   streamFails,
+  type StreamInput,
 } from "./check.ts";
 import { garbage, longLine, mutate, validStream } from "./gen.ts";
 import { genInfo } from "./info_spec.ts";
@@ -95,7 +95,11 @@ function runInput(seed: number, index: number): { kind: string; failure?: FuzzFa
   } else if (roll < 880) {
     kind = "header block";
     const v = validStream(r, 4096, 1);
-    const block = r.chance(0.3) ? v.bytes : r.chance(0.5) ? mutate(r, enc.encode("NATS/1.0 503 x\r\nA: b\r\n\r\n")) : garbage(r);
+    const block = r.chance(0.3)
+      ? v.bytes
+      : r.chance(0.5)
+      ? mutate(r, enc.encode("NATS/1.0 503 x\r\nA: b\r\n\r\n"))
+      : garbage(r);
     const full = r.chance(0.5) ? block : new Uint8Array([...enc.encode("NATS/1.0"), ...block]);
     const message = checkHeaderBlock(full);
     return { kind, failure: message ? { index, kind, message, minimal: hex(full) } : undefined };
@@ -106,7 +110,9 @@ function runInput(seed: number, index: number): { kind: string; failure?: FuzzFa
     return { kind, failure: message ? { index, kind, message, minimal: hex(enc.encode(c.text)) } : undefined };
   } else {
     kind = "info/err text";
-    const text = new TextDecoder().decode(mutate(r, enc.encode(r.chance(0.5) ? genInfo(r).text : "'Stale Connection'")));
+    const text = new TextDecoder().decode(
+      mutate(r, enc.encode(r.chance(0.5) ? genInfo(r).text : "'Stale Connection'")),
+    );
     const message = checkInfoText(text) ?? errProblem(text);
     return { kind, failure: message ? { index, kind, message, minimal: hex(enc.encode(text)) } : undefined };
   }
@@ -131,7 +137,11 @@ export function runFuzz(opts: FuzzOptions): FuzzReport {
   const start = performance.now();
   const deadline = start + opts.seconds * 1000;
   let nextLog = start + 10_000;
-  for (let index = opts.only ?? 0; opts.only === undefined ? performance.now() < deadline : index === opts.only; index++) {
+  for (
+    let index = opts.only ?? 0;
+    opts.only === undefined ? performance.now() < deadline : index === opts.only;
+    index++
+  ) {
     const t0 = performance.now();
     const { kind, failure } = runInput(opts.seed, index);
     const ms = performance.now() - t0;
