@@ -112,8 +112,9 @@ export class JetStreamClient {
   /**
    * Publishes and resolves with the PubAck. Returns at once: keep many promises in flight for
    * throughput (each is a request on the shared inbox). Rejects with `JetStreamApiError` when the
-   * stream refuses the message (e.g. a failed expectation), `NoRespondersError` when no stream
-   * stores `subject` (after `retries`), `TimeoutError` without an answer.
+   * stream refuses the message (e.g. a failed expectation), `JetStreamNotEnabledError` (its
+   * `cause` a `NoRespondersError`) when no stream stores `subject`, `TimeoutError` without an
+   * answer; `opts.retries` attempts are made for those two, as in nats.js (default one).
    */
   publish(subject: string, payload?: Payload, opts?: JetStreamPublishOptions): Promise<PubAck> {
     return jsPublish(this.api, subject, payload, opts);

@@ -4,12 +4,20 @@
  *
  * @module
  */
-import { headers, InvalidArgumentError, type MsgHdrs, NoRespondersError, type Payload } from "../src/core.ts";
+import {
+  headers,
+  InvalidArgumentError,
+  type MsgHdrs,
+  NoRespondersError,
+  type Payload,
+  TimeoutError,
+} from "../src/core.ts";
 import { payloadBytes } from "../src/encoding.ts";
 import { toHeaders } from "../src/headers.ts";
 import type { JsApi } from "./api.ts";
 import { parseApiResponse } from "./api.ts";
 import type { PubAck } from "./api_types.ts";
+import { JetStreamNotEnabledError } from "./errors.ts";
 import { Feature } from "./features.ts";
 import {
   cancelScheduleRules,
@@ -87,7 +95,11 @@ export interface JetStreamPublishOptions {
   ttl?: string | number;
   /** Counter increment (2.12, counter streams): sent as `Nats-Incr`. */
   incr?: bigint | number | string;
-  /** Retries when nobody answers (e.g. during a leader election), with backoff (default 2). */
+  /**
+   * Attempts, as in nats.js: the publish is sent up to this many times while nobody answers (no
+   * stream, or a leader election) or the PubAck times out, with backoff between attempts (default
+   * 1: one attempt; 0 also means one).
+   */
   retries?: number;
   /**
    * Makes this message a schedule (ADR-51; `@at` needs nats-server 2.12, the rest 2.14): the
@@ -162,7 +174,7 @@ export async function jsPublish(
   const data = payloadBytes(payload);
   const h = publishHeaders(api, subject, opts);
   const timeout = opts.timeout ?? api.timeout;
-  const retries = opts.retries ?? 2;
+  const attempts = Math.max(1, opts.retries ?? 1);
   for (let attempt = 0;; attempt++) {
     try {
       const msg = await api.nc.request(subject, data, { timeout, headers: h });
@@ -176,8 +188,13 @@ export async function jsPublish(
         ...(ack.batch !== undefined ? { batch: ack.batch, count: ack.count } : {}),
       };
     } catch (err) {
-      if (!(err instanceof NoRespondersError) || attempt >= retries) throw err;
-      await sleep(backoff(attempt));
+      const retriable = err instanceof NoRespondersError || err instanceof TimeoutError;
+      if (retriable && attempt + 1 < attempts) {
+        await sleep(backoff(attempt));
+        continue;
+      }
+      if (err instanceof NoRespondersError) throw new JetStreamNotEnabledError(subject, { cause: err });
+      throw err;
     }
   }
 }

@@ -50,21 +50,57 @@ export class TimeoutError extends NatsError {
 }
 
 /**
- * A request found nobody subscribed to its subject (the server answered with status 503).
+ * A request failed (nats.js's class for request failures other than a timeout). Its `cause` is
+ * the underlying error; {@link RequestError.isNoResponders} tells whether nobody was listening.
  *
  * @example
  * ```ts
- * import { NoRespondersError } from "./errors.ts";
- * console.log(new NoRespondersError("svc.echo").subject);
+ * import { NoRespondersError, RequestError } from "./errors.ts";
+ * const err = new RequestError("no responders: 'svc'", { cause: new NoRespondersError("svc") });
+ * console.log(err.isNoResponders()); // true
  * ```
  */
-export class NoRespondersError extends NatsError {
+export class RequestError extends NatsError {
+  /** Creates the error; `options.cause` carries what made the request fail. */
+  constructor(message = "", options?: ErrorOptions) {
+    super(message, options);
+  }
+
+  /** True when the request failed because nobody is subscribed to its subject. */
+  isNoResponders(): boolean {
+    return this.cause instanceof NoRespondersError;
+  }
+}
+
+/**
+ * Nobody is subscribed to a request's subject (the server answered with status 503).
+ *
+ * It is a {@link RequestError}, so both nats.js's and natsw's checks match it: `request()`
+ * rejects with a `NoRespondersError` whose `cause` is the `NoRespondersError` of the 503 status,
+ * which is what nats.js's `RequestError` carries (`err instanceof RequestError`,
+ * `err.isNoResponders()`, `err.cause instanceof NoRespondersError` and
+ * `err instanceof NoRespondersError` all hold). `requestMany()` throws it without a cause, as
+ * nats.js throws the bare `NoRespondersError` there.
+ *
+ * @example
+ * ```ts
+ * import { NoRespondersError, RequestError } from "./errors.ts";
+ * const err = new NoRespondersError("svc.echo");
+ * console.log(err.subject, err instanceof RequestError, err.isNoResponders()); // svc.echo true true
+ * ```
+ */
+export class NoRespondersError extends RequestError {
   /** The request subject that has no responders. */
   readonly subject: string;
   /** Creates the error for `subject`. */
   constructor(subject: string, options?: ErrorOptions) {
-    super(`no responders for '${subject}'`, options);
+    super(`no responders: '${subject}'`, options);
     this.subject = subject;
+  }
+
+  /** Always true: this error is the no-responders condition itself. */
+  override isNoResponders(): boolean {
+    return true;
   }
 }
 
@@ -213,16 +249,17 @@ export class InvalidSubjectError extends NatsError {
 export class InvalidArgumentError extends NatsError {}
 
 /**
- * A message is larger than the server's `max_payload`. Raised before anything is sent.
+ * A message is larger than the server's `max_payload`. Raised before anything is sent. It is an
+ * {@link InvalidArgumentError}, the class nats.js throws for it.
  *
  * @example
  * ```ts
- * import { MaxPayloadExceededError } from "./errors.ts";
+ * import { InvalidArgumentError, MaxPayloadExceededError } from "./errors.ts";
  * const err = new MaxPayloadExceededError(2_000_000, 1_048_576);
- * console.log(err.size > err.max);
+ * console.log(err.size > err.max, err instanceof InvalidArgumentError); // true true
  * ```
  */
-export class MaxPayloadExceededError extends NatsError {
+export class MaxPayloadExceededError extends InvalidArgumentError {
   /** Size of headers plus payload, in bytes. */
   readonly size: number;
   /** The server's limit, in bytes. */
@@ -315,6 +352,46 @@ export class ServerError extends NatsError {
     this.serverMessage = serverMessage;
   }
 }
+
+/**
+ * The error classes nats.js groups in its `errors` object, under the same keys, for code that
+ * tests `err instanceof errors.TimeoutError`.
+ *
+ * @example
+ * ```ts
+ * import { errors } from "./errors.ts";
+ * console.log(new errors.TimeoutError("request", 10) instanceof errors.TimeoutError); // true
+ * ```
+ */
+export const errors: {
+  AuthorizationError: typeof AuthorizationError;
+  ClosedConnectionError: typeof ClosedConnectionError;
+  ConnectionError: typeof ConnectionError;
+  DrainingConnectionError: typeof DrainingConnectionError;
+  InvalidArgumentError: typeof InvalidArgumentError;
+  InvalidOperationError: typeof InvalidOperationError;
+  InvalidSubjectError: typeof InvalidSubjectError;
+  NoRespondersError: typeof NoRespondersError;
+  PermissionViolationError: typeof PermissionViolationError;
+  ProtocolError: typeof ProtocolError;
+  RequestError: typeof RequestError;
+  TimeoutError: typeof TimeoutError;
+  UserAuthenticationExpiredError: typeof UserAuthenticationExpiredError;
+} = {
+  AuthorizationError,
+  ClosedConnectionError,
+  ConnectionError,
+  DrainingConnectionError,
+  InvalidArgumentError,
+  InvalidOperationError,
+  InvalidSubjectError,
+  NoRespondersError,
+  PermissionViolationError,
+  ProtocolError,
+  RequestError,
+  TimeoutError,
+  UserAuthenticationExpiredError,
+};
 
 /**
  * The text inside a Go `%q` quotation (how the server quotes subjects in its errors): `\"`, `\\`,

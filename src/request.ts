@@ -157,7 +157,7 @@ export class RequestMux {
     if (!p) return;
     this.#forget(token);
     if ((msg as MsgImpl).statusCode === 503 && msg.data.length === 0) {
-      p.deferred.reject(new NoRespondersError(p.subject));
+      p.deferred.reject(new NoRespondersError(p.subject, { cause: new NoRespondersError(p.subject) }));
     } else {
       p.deferred.resolve(msg);
     }
@@ -264,7 +264,9 @@ export async function requestOwnInbox(
     throw err;
   }
   for await (const msg of sub) {
-    if ((msg as MsgImpl).statusCode === 503 && msg.data.length === 0) throw new NoRespondersError(subject);
+    if ((msg as MsgImpl).statusCode === 503 && msg.data.length === 0) {
+      throw new NoRespondersError(subject, { cause: new NoRespondersError(subject) });
+    }
     return msg;
   }
   const err = await sub.closed;

@@ -64,6 +64,20 @@ export class KvWorkload implements Workload {
     const w = new KvWorkload(writerNc, watcherNc, kv, watchKv, report);
     w.#watcher = await retrying("kv watch", () => watchKv.watch({ include: "history" }));
     w.#watchLoop = w.#watch();
+    {
+      const { jetstream, OrderedConsumer } = await import("../../jetstream/mod.ts");
+      const dnc = await connect(connectOptions(urls, "kv-debug"));
+      const oc = new OrderedConsumer(jetstream(dnc).api, "KV_soak", { filter_subjects: "$KV.soak.>" });
+      let last = 0;
+      const t = () => new Date().toISOString().slice(11, 23);
+      const msgs = await oc.consume({ callback: (m) => {
+        const seq = m.info.streamSequence;
+        if (seq !== last + 1) console.log(t(), `DEBUG2 JUMP ${last} -> ${seq} d=${m.info.deliverySequence} consumer=${m.info.consumer} pending=${m.info.pending} server=${dnc.getServer()}`);
+        last = seq;
+      } });
+      (async () => { for await (const n of msgs.status()) if (n.type !== "next" && n.type !== "heartbeat") console.log(t(), "DEBUG2 note", JSON.stringify(n)); })();
+      (async () => { for await (const s of dnc.status()) if (s.type !== "ping") console.log(t(), "DEBUG2 conn", s.type, (s as {server?: string}).server ?? ""); })();
+    }
     w.#writer = w.#write();
     return w;
   }
