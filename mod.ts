@@ -17,7 +17,9 @@
  *
  * @module
  */
-import { NatsConnection } from "./src/nats.ts";
+import type { NatsConnection } from "./src/nats.ts";
+import { connectWithContext, loadContextWith, type NatsContext } from "./src/context.ts";
+import { denoContextFiles } from "./src/runtime/deno_context_files.ts";
 import type { ConnectionOptions } from "./src/options.ts";
 import { denoDial } from "./src/transport/deno_tcp.ts";
 import { denoWsDial } from "./src/transport/deno_websocket.ts";
@@ -40,7 +42,23 @@ function dial(target: DialTarget): Promise<Transport> {
  * ```
  */
 export function connect(options: ConnectionOptions = {}): Promise<NatsConnection> {
-  return NatsConnection.connect(options, dial);
+  return connectWithContext(options, denoContextFiles, dial);
+}
+
+/**
+ * Loads a `nats` CLI context (`name`; none: the selected one; an absolute path: that file) with
+ * Deno's file access: connection options and JetStream settings. `connect({ context: name })`
+ * does the same and connects. Throws `InvalidArgumentError` naming the file, never its secrets.
+ *
+ * @example
+ * ```ts ignore
+ * const ctx = await loadContext("prod");
+ * const nc = await connect(ctx.options);
+ * const js = jetstream(nc, ctx.jetstream);
+ * ```
+ */
+export function loadContext(name?: string): Promise<NatsContext> {
+  return loadContextWith(denoContextFiles, name);
 }
 
 export * from "./src/core.ts";

@@ -3,9 +3,17 @@
  *
  * @module
  */
+import { contextOf } from "../src/context.ts";
 import { InvalidArgumentError, type NatsConnection, NoRespondersError } from "../src/core.ts";
 import type { MsgHdrs } from "../src/core.ts";
-import { checkOptions, describeValue, ms, type OptionRule, type OptionRules } from "../src/option_check.ts";
+import {
+  checkOptions,
+  describeValue,
+  ms,
+  type OptionRule,
+  type OptionRules,
+  withDefaults,
+} from "../src/option_check.ts";
 import { subjectProblem } from "../src/validate.ts";
 import type { ApiResponse } from "./api_types.ts";
 import { JetStreamApiError, JetStreamNotEnabledError, JsApiCodes } from "./errors.ts";
@@ -84,6 +92,11 @@ export class JsApi {
   /** Creates the client; throws `InvalidArgumentError` for bad options (see {@link jetStreamOptionsRules}). */
   constructor(nc: NatsConnection, opts: JetStreamOptions = {}) {
     checkOptions("jetstream", opts, jetStreamOptionsRules);
+    // a connection made from a nats CLI context brings its JetStream domain or API prefix
+    const fromContext = opts.domain === undefined && opts.apiPrefix === undefined
+      ? contextOf(nc)?.jetstream
+      : undefined;
+    if (fromContext) opts = withDefaults(fromContext, opts);
     this.nc = nc;
     this.opts = { ...opts };
     this.prefix = apiPrefix(opts);

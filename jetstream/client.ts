@@ -39,13 +39,13 @@ export class Consumers {
 
   /**
    * The named pull consumer of `stream` (it must exist), or, given options or nothing, a new
-   * ordered consumer.
+   * ordered consumer, created on the server here as nats.js does (so `info(true)` has it).
    */
   async get(stream: string, name?: string | OrderedConsumerOptions): Promise<Consumer> {
     validateName("stream", stream);
     if (typeof name === "string") return await PullConsumer.get(this.#api, stream, name);
     const oc = new OrderedConsumer(this.#api, stream, name ?? {});
-    await this.#api.request(`STREAM.INFO.${stream}`);
+    await oc.start();
     return oc;
   }
 

@@ -5,6 +5,7 @@
  * @module
  */
 import type { JsMsg } from "./jsmsg.ts";
+import type { PullRequest } from "./consumer_types.ts";
 import { bool, fn, int, ms, type OptionRules, str } from "../src/option_check.ts";
 
 /** Priority-group fields of a pull (2.11+). */
@@ -28,14 +29,22 @@ export interface FetchOptions extends PullPriorityOptions {
   max_messages?: number;
   /** Byte budget; excludes `max_messages`. */
   max_bytes?: number;
-  /** Milliseconds the server waits for messages (default 30000). */
+  /** Milliseconds the server waits for messages (default 30000, at least 1000). */
   expires?: number;
-  /** Milliseconds between server heartbeats while waiting (off unless set, or when expires ≥ 30 s). */
+  /**
+   * Milliseconds between server heartbeats while waiting (default expires/2, clamped to
+   * 500–30000); two missed in a row end the fetch with `HeartbeatsMissedError`.
+   */
   idle_heartbeat?: number;
+  /** Never look the consumer up (no `CONSUMER.INFO` requests); not for ordered consumers. */
+  bind?: boolean;
 }
 
-/** The rules of {@link NextOptions}: `expires` at least 1 s (a timer), `idle_heartbeat` at most half of it. */
-export const nextRules: OptionRules = { ...priorityRules, expires: ms(1000), idle_heartbeat: ms(0) };
+/**
+ * The rules of {@link NextOptions}: `expires` at least 1 s; an `idle_heartbeat` of more than half
+ * of it is refused by the server (400), as in nats.js.
+ */
+export const nextRules: OptionRules = { ...priorityRules, expires: ms(1000), idle_heartbeat: ms(0), bind: bool };
 
 /** The rules of {@link FetchOptions}. */
 export const fetchRules: OptionRules = { ...nextRules, max_messages: int(1), max_bytes: int(1) };
@@ -44,8 +53,10 @@ export const fetchRules: OptionRules = { ...nextRules, max_messages: int(1), max
 export interface NextOptions extends PullPriorityOptions {
   /** Milliseconds the server waits for a message (default 30000). */
   expires?: number;
-  /** Milliseconds between heartbeats. */
+  /** Milliseconds between heartbeats (default expires/2, clamped to 500–30000). */
   idle_heartbeat?: number;
+  /** Never look the consumer up; not for ordered consumers. */
+  bind?: boolean;
 }
 
 /** Options of `consumer.consume()`. */
@@ -56,7 +67,7 @@ export interface ConsumeOptions extends PullPriorityOptions {
   max_bytes?: number;
   /** Milliseconds each pull request lives on the server (default 30000, at least 1000). */
   expires?: number;
-  /** Milliseconds between server heartbeats (default expires/2, 500–30000). */
+  /** Milliseconds between server heartbeats (default expires/2, clamped to 500–30000). */
   idle_heartbeat?: number;
   /** Pull more once held messages drop to this (default half of max_messages). */
   threshold_messages?: number;
@@ -64,8 +75,17 @@ export interface ConsumeOptions extends PullPriorityOptions {
   threshold_bytes?: number;
   /** Handle messages in this callback instead of iterating (exceptions are reported as status). */
   callback?: (m: JsMsg) => void;
-  /** On a 503 or missed heartbeats, check the consumer and end if it is gone. */
+  /**
+   * End (with the error) when the consumer is deleted (`409 Consumer Deleted`) or a check after a
+   * 503, missed heartbeats or a reconnect finds the stream or the consumer gone; by default those
+   * are notified and consuming goes on, so a recreated consumer is picked up again.
+   */
   abort_on_missing_resource?: boolean;
+  /**
+   * Never look the consumer up: after missed heartbeats, a 503 or a reconnect, just pull again
+   * (no `consumer_not_found` / `stream_not_found`); not for ordered consumers.
+   */
+  bind?: boolean;
 }
 
 /** The rules of {@link ConsumeOptions}. */
@@ -78,8 +98,8 @@ export const consumeRules: OptionRules = {
 };
 
 /**
- * What happened while consuming: read `messages.status()`. Nothing here is thrown into the
- * message loop; only terminal conditions end it (with an error).
+ * What happened while consuming: read `messages.status()`. The payloads are nats.js's. Nothing
+ * here is thrown into the message loop; only terminal conditions end it (with an error).
  *
  * @example
  * ```ts ignore
@@ -89,35 +109,41 @@ export const consumeRules: OptionRules = {
  * ```
  */
 export type ConsumerNotification =
-  /** No traffic for 2 heartbeat intervals; `consume()` pulls again, `fetch()` ends with `HeartbeatsMissedError`. */
+  /**
+   * `count` heartbeat intervals in a row passed without traffic (reported from 2 on, each
+   * interval); `consume()` checks the consumer and pulls again, `fetch()` ends with
+   * `HeartbeatsMissedError`.
+   */
   | { type: "heartbeats_missed"; count: number }
-  /** A pull found nobody to answer (JetStream or the consumer unavailable); retried with backoff. */
+  /** A pull found nobody to answer (JetStream, the stream or the consumer unavailable). */
   | { type: "no_responders"; code: number }
-  /** The consumer does not exist (checked after a 503 or missed heartbeats). */
-  | { type: "consumer_not_found" }
-  /** The stream does not exist. */
-  | { type: "stream_not_found" }
-  /** The consumer was deleted (terminal, except for ordered consumers, which recreate). */
+  /** A check found consumer `name` of `stream` missing, the `count`th time in a row. */
+  | { type: "consumer_not_found"; name: string; stream: string; count: number }
+  /** The stream `name` does not exist (an ordered consumer adds how many creations failed). */
+  | { type: "stream_not_found"; name: string; consumerCreateFails?: number }
+  /** The consumer was deleted (`409`); lower-case `description`. */
   | { type: "consumer_deleted"; code: number; description: string }
-  /** A pull exceeded a consumer limit (max_waiting, max_batch, max_expires, max_bytes). */
+  /** A pull exceeded a consumer limit (max_waiting, max_batch, max_expires, max_bytes, message size). */
   | { type: "exceeded_limits"; code: number; description: string }
   /** An ordered consumer was recreated under `name`. */
   | { type: "ordered_consumer_recreated"; name: string }
-  /** A pull request was sent. */
-  | { type: "next"; batch: number; max_bytes?: number }
-  /** The server ended pull requests (e.g. expiry, leadership change) with this status. */
+  /** A pull request ended with these messages and bytes of it unfilled. */
+  | { type: "discard"; messagesLeft: number; bytesLeft: number }
+  /** An ordered consumer drops its consumer `name` to create the next one. */
+  | { type: "reset"; name: string }
+  /** A pull request was sent with these `options` (as on the wire: times in nanoseconds). */
+  | { type: "next"; options: PullRequest }
+  /** The server ended pull requests (e.g. expiry, leadership change) with this status (lower-case `description`). */
   | { type: "debug"; code: number; description: string }
-  /** A heartbeat arrived. */
-  | { type: "heartbeat" }
+  /** A heartbeat arrived, with the consumer's and the stream's last sequences. */
+  | { type: "heartbeat"; lastConsumerSequence: number; lastStreamSequence: number }
   /** A flow-control request was answered. */
   | { type: "flow_control" }
   /** This client was pinned (priority groups) with `id`. */
   | { type: "consumer_pinned"; id: string }
   /** The pin was lost (423); the next pull goes without it. */
   | { type: "consumer_unpinned"; code: number; description: string }
-  /** The connection came back; pulls were re-sent. */
-  | { type: "reset" }
-  /** The message callback threw. */
+  /** The message callback threw (natsw only: consuming goes on). */
   | { type: "callback_error"; error: unknown };
 
 /**

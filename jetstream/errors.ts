@@ -1,21 +1,22 @@
 /**
- * Typed JetStream errors. API failures carry the server's `code`, `err_code` and `description`;
- * `err_code` is stable and has names in {@link JsApiCodes}.
+ * Typed JetStream errors. API failures carry the server's stable `err_code` (as `code`, named in
+ * {@link JetStreamApiCodes}), its HTTP-like `status` and its `description`, as in nats.js.
  *
  * @module
  */
 import { NatsError } from "../src/core.ts";
 
 /**
- * Well-known JetStream API error codes (`err_code`), by name.
+ * Well-known JetStream API error codes (`err_code`, a {@link JetStreamApiError}'s `code`), by
+ * name: nats.js's keys and more.
  *
  * @example
  * ```ts
- * import { JsApiCodes } from "./errors.ts";
- * console.log(JsApiCodes.StreamNotFound); // 10059
+ * import { JetStreamApiCodes } from "./errors.ts";
+ * console.log(JetStreamApiCodes.StreamNotFound); // 10059
  * ```
  */
-export const JsApiCodes = {
+export const JetStreamApiCodes = {
   /** Consumer not found. */
   ConsumerNotFound: 10014,
   /** Consumer name already in use. */
@@ -56,7 +57,9 @@ export const JsApiCodes = {
   StreamDuplicateMessageIdInProcess: 10158,
   /** No such priority group. */
   ConsumerInvalidPriorityGroup: 10160,
-  /** Wrong last sequence (constant form). */
+  /** Wrong last sequence (constant form), under nats.js's name. */
+  StreamWrongLastSequenceUnknown: 10164,
+  /** Wrong last sequence (constant form); the same code as `StreamWrongLastSequenceUnknown`. */
   StreamWrongLastSequenceConstant: 10164,
   /** Invalid per-message TTL. */
   MessageTTLInvalid: 10165,
@@ -109,8 +112,21 @@ export const JsApiCodes = {
   /** Too many fast-ingest batches in flight (1000 per stream, 50,000 per server by default). */
   BatchPublishTooManyInflight: 10211,
 } as const;
-/** One of the {@link JsApiCodes} values. */
-export type JsApiCode = typeof JsApiCodes[keyof typeof JsApiCodes];
+/** One of the {@link JetStreamApiCodes} values. */
+export type JetStreamApiCodes = typeof JetStreamApiCodes[keyof typeof JetStreamApiCodes];
+
+/**
+ * {@link JetStreamApiCodes} under its earlier natsw name.
+ *
+ * @example
+ * ```ts
+ * import { JsApiCodes } from "./errors.ts";
+ * console.log(JsApiCodes.ConsumerNotFound); // 10014
+ * ```
+ */
+export const JsApiCodes: typeof JetStreamApiCodes = JetStreamApiCodes;
+/** One of the {@link JetStreamApiCodes} values (natsw's earlier name). */
+export type JsApiCode = JetStreamApiCodes;
 
 /** The `error` object of a JetStream API response. */
 export interface ApiError {
@@ -123,29 +139,53 @@ export interface ApiError {
 }
 
 /**
- * The JetStream API answered with an error.
+ * Base class of the JetStream errors that nats.js raises as `JetStreamError`: a status that ends
+ * a pull ({@link JetStreamStatusError}), missed heartbeats ({@link HeartbeatsMissedError}).
  *
  * @example
  * ```ts
- * import { JetStreamApiError, JsApiCodes } from "./errors.ts";
+ * import { HeartbeatsMissedError, JetStreamError } from "./errors.ts";
+ * console.log(new HeartbeatsMissedError(1000) instanceof JetStreamError); // true
+ * ```
+ */
+export class JetStreamError extends NatsError {}
+
+/**
+ * The JetStream API answered with an error. As in nats.js, `code` is the stable JetStream error
+ * code (`err_code`, e.g. 10059, named in {@link JetStreamApiCodes}), `status` the HTTP-like status
+ * (e.g. 404), `message` the server's description, and `apiError()` the whole `error` object.
+ *
+ * @example
+ * ```ts
+ * import { JetStreamApiCodes, JetStreamApiError } from "./errors.ts";
  * const err = new JetStreamApiError({ code: 404, err_code: 10059, description: "stream not found" });
- * console.log(err.err_code === JsApiCodes.StreamNotFound);
+ * console.log(err.code === JetStreamApiCodes.StreamNotFound, err.status, err.message); // true 404 "stream not found"
  * ```
  */
 export class JetStreamApiError extends NatsError {
-  /** HTTP-like status code. */
+  /** Stable JetStream error code, the server's `err_code` (0 when it gave none). */
   readonly code: number;
-  /** Stable JetStream error code (0 when the server gave none). */
+  /** HTTP-like status code, the server's `code` (e.g. 404). */
+  readonly status: number;
+  /** The same as `code`, under the server's field name. */
   readonly err_code: number;
-  /** The server's description. */
+  /** The server's description (also the message). */
   readonly description: string;
+  readonly #error: ApiError;
   /** Creates the error from the API `error` object. */
   constructor(error: ApiError, options?: ErrorOptions) {
     const description = error.description ?? "";
-    super(`jetstream api error ${error.code}/${error.err_code ?? 0}: ${description}`, options);
-    this.code = error.code;
-    this.err_code = error.err_code ?? 0;
+    super(description, options);
+    this.#error = { ...error };
+    this.code = error.err_code ?? 0;
+    this.status = error.code;
+    this.err_code = this.code;
     this.description = description;
+  }
+
+  /** A copy of the API `error` object (`code`, `err_code`, `description`). */
+  apiError(): ApiError {
+    return { ...this.#error };
   }
 
   /** True when `err_code` is `code`. */
@@ -209,7 +249,7 @@ export class FeatureNotSupportedError extends NatsError {
  * console.log(new JetStreamStatusError(409, "Consumer Deleted").isConsumerDeleted());
  * ```
  */
-export class JetStreamStatusError extends NatsError {
+export class JetStreamStatusError extends JetStreamError {
   /** Status code. */
   readonly code: number;
   /** Status description. */
@@ -257,7 +297,7 @@ export class NotJetStreamMessageError extends NatsError {
  * console.log(new HeartbeatsMissedError(1000).intervalMs);
  * ```
  */
-export class HeartbeatsMissedError extends NatsError {
+export class HeartbeatsMissedError extends JetStreamError {
   /** The heartbeat interval requested, in milliseconds. */
   readonly intervalMs: number;
   /** Creates the error. */

@@ -20,30 +20,40 @@ export class Lister<T> implements AsyncIterable<T> {
   readonly #subject: string;
   readonly #filter: Record<string, unknown>;
   readonly #pick: (r: unknown) => T[] | null | undefined;
+  readonly #count: ((r: unknown) => number) | undefined;
   #offset = 0;
   #total = Infinity;
 
-  /** Lists `subject`, sending `filter` with each page; `pick` extracts the page's items. */
+  /**
+   * Lists `subject`, sending `filter` with each page; `pick` extracts the page's items. When
+   * `pick` keeps only some of the items the server sent, `count` tells how many it sent (for the
+   * paging offset), and `next()` skips pages of which nothing was kept.
+   */
   constructor(
     api: JsApi,
     subject: string,
     filter: Record<string, unknown>,
     pick: (r: unknown) => T[] | null | undefined,
+    count?: (r: unknown) => number,
   ) {
     this.#api = api;
     this.#subject = subject;
     this.#filter = filter;
     this.#pick = pick;
+    this.#count = count;
   }
 
   /** The next page; an empty array once every page was read. */
   async next(): Promise<T[]> {
-    if (this.#offset >= this.#total) return [];
-    const r = await this.#api.request<ApiPaged>(this.#subject, { ...this.#filter, offset: this.#offset });
-    const items = this.#pick(r) ?? [];
-    this.#total = items.length === 0 ? this.#offset : r.total;
-    this.#offset += items.length;
-    return items;
+    while (!(this.#offset >= this.#total)) {
+      const r = await this.#api.request<ApiPaged>(this.#subject, { ...this.#filter, offset: this.#offset });
+      const items = this.#pick(r) ?? [];
+      const sent = this.#count?.(r) ?? items.length;
+      this.#total = sent === 0 ? this.#offset : r.total;
+      this.#offset += sent;
+      if (items.length > 0) return items;
+    }
+    return [];
   }
 
   /** Every item of every page. */

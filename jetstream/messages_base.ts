@@ -7,11 +7,20 @@
  * @module
  */
 import { deferred } from "../src/encoding.ts";
-import { InvalidArgumentError, type NatsConnection, type Subscription } from "../src/core.ts";
+import { InvalidOperationError, type Msg, type NatsConnection, type Subscription } from "../src/core.ts";
 import { AsyncQueue, Broadcaster } from "../src/queue.ts";
 import type { ConsumerMessages, ConsumerNotification } from "./consume_types.ts";
 import type { JsMsg } from "./jsmsg.ts";
 import { PullMonitor } from "./pull_monitor.ts";
+
+/** The `heartbeat` notification of an idle heartbeat `m`: the consumer's and the stream's last sequences. */
+export function heartbeatNote(m: Msg): ConsumerNotification {
+  return {
+    type: "heartbeat",
+    lastConsumerSequence: Number(m.headers?.get("Nats-Last-Consumer") || 0),
+    lastStreamSequence: Number(m.headers?.get("Nats-Last-Stream") || 0),
+  };
+}
 
 /**
  * The base of the pull and push engines; `T` is what the queue holds for the iterator.
@@ -58,21 +67,18 @@ export abstract class MessagesBase<T> implements ConsumerMessages {
   constructor(nc: NatsConnection, hb: number, callback: ((m: JsMsg) => void) | undefined) {
     this.callback = callback;
     this.monitor = new PullMonitor(nc, hb, {
-      active: () => !this.stopped && !this.resetting && this.owed(),
+      active: () => !this.stopped && this.owed(),
       missed: (count) => {
         this.notes.emit({ type: "heartbeats_missed", count });
         this.missed();
       },
       disconnected: () => {},
-      reconnected: () => {
-        this.notes.emit({ type: "reset" });
-        this.reconnected();
-      },
+      reconnected: () => this.reconnected(),
     });
     this.queue.onReturn = () => this.stop();
   }
 
-  /** True while the server owes traffic (checked only while running and not recreating). */
+  /** True while traffic is expected, so silence counts as missed heartbeats (checked only while running). */
   protected owed(): boolean {
     return true;
   }
@@ -80,7 +86,7 @@ export abstract class MessagesBase<T> implements ConsumerMessages {
   /** Heartbeats were missed (already notified). */
   protected abstract missed(): void;
 
-  /** The connection is back (already notified). */
+  /** The connection is back. */
   protected abstract reconnected(): void;
 
   /** Makes `sub` the current subscription; its closing while current (not recreating) stops. */
@@ -118,9 +124,9 @@ export abstract class MessagesBase<T> implements ConsumerMessages {
     resume(name);
   }
 
-  /** Throws when a callback handles the messages. */
+  /** Throws `InvalidOperationError` (as nats.js) when a callback handles the messages. */
   protected iterable(): void {
-    if (this.callback) throw new InvalidArgumentError("messages with a callback cannot be iterated");
+    if (this.callback) throw new InvalidOperationError("iterator cannot be used when a callback is registered");
   }
 
   /** Resolves {@link closed}; an engine with work to finish first overrides it. */

@@ -100,7 +100,7 @@ export {
   type ScheduleOptions,
   type ScheduleSpec,
 } from "./schedule.ts";
-export { type DeliveryInfo, type JsMsg, parseAckSubject } from "./jsmsg.ts";
+export { type DeliveryInfo, type JsMsg, type JsMsgNextOptions, parseAckSubject } from "./jsmsg.ts";
 export type {
   ConsumeOptions,
   ConsumerMessages,

@@ -108,6 +108,17 @@ export function orderedConfig(o: OrderedConsumerOptions, name: string, lastSeq: 
   return cfg;
 }
 
+/** {@link preparePull} for an ordered consumer, which cannot `bind` (`InvalidArgumentError`, as nats.js). */
+function prepareOrdered(
+  api: JsApi,
+  kind: "fetch" | "next" | "consume",
+  opts: ConsumeOptions | FetchOptions | NextOptions | undefined,
+): ResolvedPullOptions {
+  const o = preparePull(api, kind, opts);
+  if (o.bind) throw new InvalidArgumentError("'bind' is not supported");
+  return o;
+}
+
 /** The implementation of {@link Consumer} for ordered consumers. */
 export class OrderedConsumer implements Consumer {
   readonly #api: JsApi;
@@ -135,8 +146,15 @@ export class OrderedConsumer implements Consumer {
     return orderedConfig(this.#opts, `${this.#prefix}_${++this.#serial}`, this.#streamSeq);
   }
 
-  /** Deletes the old server consumer (best effort) and creates the next one; retries with backoff. */
-  async #recreate(signal?: AbortSignal): Promise<string | undefined> {
+  /**
+   * Deletes the old server consumer (best effort) and creates the next one. Given a `signal`, a
+   * failure is retried with backoff for as long as `failed` (told each error and the count so far)
+   * returns true; without one it rejects at once.
+   */
+  async #recreate(
+    signal?: AbortSignal,
+    failed: (err: unknown, fails: number) => boolean = () => true,
+  ): Promise<string | undefined> {
     const api = new ConsumerAPI(this.#api);
     if (this.#name) api.delete(this.#stream, this.#name).catch(() => {});
     for (let attempt = 0; !signal?.aborted; attempt++) {
@@ -147,11 +165,19 @@ export class OrderedConsumer implements Consumer {
         this.#stale = false;
         return this.#name;
       } catch (err) {
-        if (!signal) throw err;
-        await sleep(backoff(attempt, 500, 10_000), signal);
+        if (!signal || !failed(err, attempt + 1)) throw err;
+        await sleep(backoff(attempt, 250, 5000), signal);
       }
     }
     return undefined;
+  }
+
+  /**
+   * Creates the server consumer now, as nats.js's `consumers.get()` does (otherwise the first
+   * `fetch`, `next` or `consume` creates it); rejects when the stream does not exist.
+   */
+  async start(): Promise<void> {
+    if (this.#stale) await this.#recreate();
   }
 
   #hooks(recover: boolean): PullHooks {
@@ -168,9 +194,9 @@ export class OrderedConsumer implements Consumer {
       },
     };
     if (recover) {
-      hooks.reset = (signal) => {
+      hooks.reset = (signal, failed) => {
         this.#stale = true;
-        return this.#recreate(signal);
+        return this.#recreate(signal, failed);
       };
     }
     return hooks;
@@ -187,8 +213,12 @@ export class OrderedConsumer implements Consumer {
     }
   }
 
+  /** Frees the consumer for the next call when `pm` ends; one that failed (e.g. a 503) is recreated then. */
   #track(pm: PullMessages): PullMessages {
-    pm.closed().then(() => this.#busy = false);
+    pm.closed().then((err) => {
+      this.#busy = false;
+      if (err) this.#stale = true;
+    });
     return pm;
   }
 
@@ -210,15 +240,15 @@ export class OrderedConsumer implements Consumer {
   }
 
   async fetch(opts?: FetchOptions): Promise<ConsumerMessages> {
-    return await this.#fetch(preparePull(this.#api, "fetch", opts));
+    return await this.#fetch(prepareOrdered(this.#api, "fetch", opts));
   }
 
   async next(opts?: NextOptions): Promise<JsMsg | null> {
-    return await firstOf(await this.#fetch(preparePull(this.#api, "next", opts)));
+    return await firstOf(await this.#fetch(prepareOrdered(this.#api, "next", opts)));
   }
 
   async consume(opts?: ConsumeOptions): Promise<ConsumerMessages> {
-    const resolved = preparePull(this.#api, "consume", opts);
+    const resolved = prepareOrdered(this.#api, "consume", opts);
     await this.#begin();
     try {
       const pm = new PullMessages(

@@ -2,7 +2,14 @@
  * The pull engine behind `fetch()`, `next()` and `consume()` (ADR-37): one inbox subscription,
  * pull requests sized so that requested plus buffered messages never exceed the budget, refills
  * sent only as the application takes messages, status handling, heartbeat monitoring and
- * recovery. Problems are reported on `status()`; only terminal conditions end the iteration.
+ * recovery. Problems are reported on `status()` with nats.js's notifications; only terminal
+ * conditions end the iteration.
+ *
+ * How `consume()` recovers, as in nats.js: after a 503, a deleted consumer, a consumer limit,
+ * missed heartbeats or a reconnect it checks the consumer (unless `bind`), every `expires` ms
+ * while the stream or the consumer is missing (`stream_not_found` / `consumer_not_found`, ending
+ * only with `abort_on_missing_resource`), then pulls afresh. Silence meanwhile is reported as
+ * missed heartbeats.
  *
  * @module
  */
@@ -12,9 +19,9 @@ import type { ConsumerMessages } from "./consume_types.ts";
 import type { PullRequest } from "./consumer_types.ts";
 import { HeartbeatsMissedError, JetStreamApiError, JetStreamStatusError, JsApiCodes } from "./errors.ts";
 import { type JsMsg, JsMsgImpl } from "./jsmsg.ts";
-import { MessagesBase } from "./messages_base.ts";
+import { heartbeatNote, MessagesBase } from "./messages_base.ts";
 import { msgSize, type ResolvedPullOptions } from "./pull_options.ts";
-import { backoff, nanos } from "./util.ts";
+import { backoff, nanos, sleep } from "./util.ts";
 
 /** Where pulls go; `consumer` changes when an ordered consumer is recreated. */
 export interface PullTarget {
@@ -30,8 +37,20 @@ export interface PullTarget {
 export interface PullHooks {
   /** Returns false for a message out of sequence: it is dropped and the consumer reset. */
   accept?(m: JsMsgImpl): boolean;
-  /** Recreates the consumer; resolves with its new name (or undefined to give up). */
-  reset?(signal: AbortSignal): Promise<string | undefined>;
+  /**
+   * Recreates the consumer; resolves with its new name (undefined when `signal` aborts). Each
+   * failed creation is passed to `failed` with the count so far; when it returns false, `reset`
+   * rejects with that error.
+   */
+  reset?(signal: AbortSignal, failed: (err: unknown, fails: number) => boolean): Promise<string | undefined>;
+}
+
+/** Ordered consumers give up after this many failed creations in a row when no message was ever received (nats.js). */
+const MAX_CREATE_FAILS = 30;
+
+/** True when `err` is the JetStream API error `code`. */
+function isApiError(err: unknown, code: number): err is JetStreamApiError {
+  return err instanceof JetStreamApiError && err.is(code);
 }
 
 /**
@@ -53,10 +72,13 @@ export class PullMessages extends MessagesBase<JsMsgImpl> implements ConsumerMes
   #bufMsgs = 0;
   #bufBytes = 0;
   #pinId = "";
-  #retry: ReturnType<typeof setTimeout> | undefined;
-  #retries = 0;
-  #fetchTimer: ReturnType<typeof setTimeout> | undefined;
   #fetchSent = false;
+  /** Waiting to recover: no pulls are sent, and silence counts as missed heartbeats. */
+  #stalled = false;
+  /** A recovery (consumer check, then a fresh pull) is under way. */
+  #recovering = false;
+  /** 503s since the last message: the pull after a recovery waits a growing backoff. */
+  #noResponders = 0;
 
   /** Creates the engine; call {@link start}. */
   constructor(target: PullTarget, opts: ResolvedPullOptions, hooks: PullHooks = {}) {
@@ -67,18 +89,15 @@ export class PullMessages extends MessagesBase<JsMsgImpl> implements ConsumerMes
     this.queue.onTake = (m) => this.#taken(m);
   }
 
-  /** Subscribes and sends the first pull. */
+  /** Subscribes, sends the first pull and starts the heartbeat and connection monitor. */
   start(): void {
     this.#subscribe();
     this.#pull();
-    if (this.#o.fetch) {
-      this.#fetchTimer = setTimeout(() => this.stop(), this.#o.expires + Math.max(1000, this.#o.hb));
-      // with heartbeats, a fetch whose request the server lost ends early with an error
-      if (this.#o.hb > 0) this.monitor.start();
-    } else this.monitor.start();
+    this.monitor.start();
   }
 
   protected override owed(): boolean {
+    if (this.#stalled || this.resetting) return true;
     return this.#o.maxBytes > 0 ? this.#pendingBytes > 0 : this.#pendingMsgs > 0;
   }
 
@@ -90,7 +109,8 @@ export class PullMessages extends MessagesBase<JsMsgImpl> implements ConsumerMes
 
   #pull(): void {
     // while disconnected a pull would sit in the reconnect buffer and double the re-pull
-    if (this.stopped || this.resetting || this.monitor.disconnected || this.#t.api.nc.getServer() === "") return;
+    if (this.stopped || this.resetting || this.#stalled) return;
+    if (this.monitor.disconnected || this.#t.api.nc.getServer() === "") return;
     const o = this.#o;
     if (o.fetch) {
       if (this.#fetchSent) return;
@@ -107,7 +127,7 @@ export class PullMessages extends MessagesBase<JsMsgImpl> implements ConsumerMes
       if (held > o.thresholdMsgs) return;
       req.batch = o.maxMsgs - held;
     }
-    if (o.hb > 0) req.idle_heartbeat = nanos(o.hb);
+    req.idle_heartbeat = nanos(o.hb);
     if (this.#pinId) req.id = this.#pinId;
     this.#pendingMsgs += req.batch;
     this.#pendingBytes += req.max_bytes ?? 0;
@@ -122,7 +142,7 @@ export class PullMessages extends MessagesBase<JsMsgImpl> implements ConsumerMes
       this.stop(err as Error);
       return;
     }
-    this.notes.emit({ type: "next", batch: req.batch, ...(req.max_bytes ? { max_bytes: req.max_bytes } : {}) });
+    this.notes.emit({ type: "next", options: req });
   }
 
   #onMsg(sub: Subscription, m: Msg): void {
@@ -134,7 +154,7 @@ export class PullMessages extends MessagesBase<JsMsgImpl> implements ConsumerMes
     const size = this.#o.maxBytes > 0 ? msgSize(m) : 0;
     this.#pendingMsgs = Math.max(0, this.#pendingMsgs - 1);
     this.#pendingBytes = Math.max(0, this.#pendingBytes - size);
-    this.#retries = 0;
+    this.#noResponders = 0;
     if (this.#hooks.accept && !this.#hooks.accept(jm)) return this.#hooks.reset ? this.#reset() : this.stop();
     const pin = m.headers?.get("Nats-Pin-Id");
     if (pin && pin !== this.#pinId) {
@@ -166,116 +186,152 @@ export class PullMessages extends MessagesBase<JsMsgImpl> implements ConsumerMes
     this.#pull();
   }
 
-  #subtractPending(m: Msg): boolean {
+  /**
+   * Subtracts what a status says its request left unfilled (`Nats-Pending-*`) and notifies
+   * `discard` when anything was; false when the status carries no counts.
+   */
+  #discard(m: Msg): boolean {
     const pm = m.headers?.get("Nats-Pending-Messages");
     const pb = m.headers?.get("Nats-Pending-Bytes");
     if (!pm && !pb) return false;
-    this.#pendingMsgs = Math.max(0, this.#pendingMsgs - Number(pm || 0));
-    this.#pendingBytes = Math.max(0, this.#pendingBytes - Number(pb || 0));
+    const messagesLeft = Number(pm || 0);
+    const bytesLeft = Number(pb || 0);
+    this.#pendingMsgs = Math.max(0, this.#pendingMsgs - messagesLeft);
+    this.#pendingBytes = Math.max(0, this.#pendingBytes - bytesLeft);
+    if (messagesLeft > 0 || bytesLeft > 0) this.notes.emit({ type: "discard", messagesLeft, bytesLeft });
     return true;
   }
 
   #onStatus(m: Msg, code: number): void {
-    const description = m.headers?.description ?? "";
-    const d = description.toLowerCase();
+    const description = (m.headers?.description ?? "").toLowerCase() || (code === 503 ? "no responders" : "unknown");
     if (code === 100) {
       if (m.reply) {
         this.#t.api.nc.publish(m.reply);
         this.notes.emit({ type: "flow_control" });
-      } else this.notes.emit({ type: "heartbeat" });
+      } else this.notes.emit(heartbeatNote(m));
       return;
     }
-    if (code === 503) return this.#noResponders();
-    if (code === 409 && (d.includes("consumer deleted") || d.includes("push based"))) {
-      this.notes.emit({ type: "consumer_deleted", code, description });
-      if (this.#hooks.reset && d.includes("deleted")) return this.#reset();
-      return this.stop(new JetStreamStatusError(code, description));
-    }
-    if (code === 409 && d.includes("exceeded")) {
-      this.notes.emit({ type: "exceeded_limits", code, description });
-      if (!d.includes("maxwaiting")) return this.stop(new JetStreamStatusError(code, description));
-      this.#subtractPending(m) || (this.#pendingMsgs = this.#pendingBytes = 0);
-      return this.#retryLater();
-    }
+    const counted = this.#discard(m);
+    if (code === 503) return this.#onNoResponders();
     if (code === 400 || code === 412) return this.stop(new JetStreamStatusError(code, description));
-    if (code === 423) {
+    if (code === 409 && description.includes("consumer deleted")) return this.#onDeleted(code, description);
+    if (code === 409 && description.includes("push based")) return this.stop(new JetStreamStatusError(code, description));
+    const sizeExceeded = code === 409 && description === "message size exceeds maxbytes";
+    if (code === 409 && (sizeExceeded || description.includes("exceeded"))) {
+      this.notes.emit({ type: "exceeded_limits", code, description });
+      if (this.#o.fetch) return this.stop(new JetStreamStatusError(code, description));
+      // a message too big for the bytes left while others are buffered fits once they are taken
+      if (!(sizeExceeded && this.#bufMsgs > 0)) return this.#stall(false);
+    } else if (code === 423) {
       this.#pinId = "";
       this.notes.emit({ type: "consumer_unpinned", code, description });
     } else this.notes.emit({ type: "debug", code, description });
     // 404, 408, 409 (batch completed, leadership change, …), 423: the request is over
-    if (!this.#subtractPending(m)) this.#pendingMsgs = this.#pendingBytes = 0;
+    if (!counted) this.#pendingMsgs = this.#pendingBytes = 0;
     if (this.#o.fetch) return this.stop();
     this.#pull();
   }
 
-  #noResponders(): void {
+  #onNoResponders(): void {
     this.notes.emit({ type: "no_responders", code: 503 });
-    this.#pendingMsgs = this.#pendingBytes = 0;
-    if (this.#o.fetch) return this.stop(new JetStreamStatusError(503, "No Responders"));
+    if (this.#o.fetch) return this.stop(new JetStreamStatusError(503, "no responders"));
     if (this.#hooks.reset) return this.#reset();
-    if (this.#o.abortOnMissing) void this.#checkExists();
-    this.#retryLater();
+    this.#noResponders++;
+    this.#stall(true);
   }
 
-  #retryLater(): void {
-    if (this.#retry !== undefined || this.stopped) return;
-    this.#retry = setTimeout(() => {
-      this.#retry = undefined;
-      this.#pull();
-    }, backoff(this.#retries++, 250, 5000));
+  #onDeleted(code: number, description: string): void {
+    this.notes.emit({ type: "consumer_deleted", code, description });
+    if (this.#o.fetch || this.#o.abortOnMissing) return this.stop(new JetStreamStatusError(code, description));
+    if (this.#hooks.reset) return this.#reset();
+    this.#stall(true);
   }
 
-  async #checkExists(): Promise<void> {
+  /**
+   * Stops pulling until a recovery: at once when `now`, otherwise when heartbeats are missed
+   * (nats.js leaves a consumer limit to them, which paces the retries).
+   */
+  #stall(now: boolean): void {
+    this.#stalled = true;
+    if (now) void this.#recover();
+  }
+
+  /**
+   * Checks that the consumer exists (not with `bind`), again every `expires` ms while the stream
+   * or the consumer is missing, then pulls afresh; after 503s the pull waits a growing backoff.
+   * One runs at a time.
+   */
+  async #recover(): Promise<void> {
+    if (this.#recovering || this.stopped) return;
+    this.#recovering = true;
+    this.#stalled = true;
     try {
-      await this.#t.api.request(`CONSUMER.INFO.${this.#t.stream}.${this.#t.consumer}`);
-    } catch (err) {
-      if (!(err instanceof JetStreamApiError)) return;
-      if (err.is(JsApiCodes.StreamNotFound)) this.notes.emit({ type: "stream_not_found" });
-      else if (err.is(JsApiCodes.ConsumerNotFound)) this.notes.emit({ type: "consumer_not_found" });
-      else return;
-      this.stop(err);
+      let notFound = 0;
+      while (!this.#o.bind && !this.stopped) {
+        const err = await this.#t.api.request(`CONSUMER.INFO.${this.#t.stream}.${this.#t.consumer}`).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        if (err === undefined || this.stopped) break;
+        if (isApiError(err, JsApiCodes.StreamNotFound)) {
+          this.notes.emit({ type: "stream_not_found", name: this.#t.stream });
+          if (this.#o.abortOnMissing) return this.stop(err);
+        } else if (isApiError(err, JsApiCodes.ConsumerNotFound)) {
+          const { consumer: name, stream } = this.#t;
+          this.notes.emit({ type: "consumer_not_found", name, stream, count: ++notFound });
+          if (this.#o.abortOnMissing) return this.stop(err);
+        } else notFound = 0;
+        await sleep(this.#o.expires, this.abort.signal);
+      }
+      if (this.#noResponders > 0) await sleep(backoff(this.#noResponders - 1, 250, 5000), this.abort.signal);
+      if (this.stopped) return;
+      this.#stalled = false;
+      this.#pendingMsgs = this.#pendingBytes = 0;
+      this.#pull();
+    } finally {
+      this.#recovering = false;
     }
   }
 
   protected missed(): void {
     if (this.#o.fetch) return this.stop(new HeartbeatsMissedError(this.#o.hb));
-    this.#pendingMsgs = this.#pendingBytes = 0;
     if (this.#hooks.reset) return this.#reset();
-    if (this.#o.abortOnMissing) void this.#checkExists();
-    this.#pull();
+    this.#stall(true);
   }
 
   protected reconnected(): void {
     // a fetch's one request stays open: if the server lost it, the heartbeats stop and say so
-    if (this.#o.fetch) return;
-    this.#pendingMsgs = this.#pendingBytes = 0;
+    if (this.#o.fetch) return this.#pull();
     if (this.#hooks.reset) return this.#reset();
-    this.#pull();
+    this.#stall(true);
   }
 
+  /** Whether an ordered consumer keeps trying after its `fails`th failed creation in a row. */
+  #createFailed(err: unknown, fails: number): boolean {
+    if (isApiError(err, JsApiCodes.StreamNotFound)) {
+      this.notes.emit({ type: "stream_not_found", name: this.#t.stream, consumerCreateFails: fails });
+      if (this.#o.abortOnMissing) return false;
+    }
+    return fails < MAX_CREATE_FAILS || this.received > 0;
+  }
+
+  /** Recreates an ordered consumer (notified as `reset`, then `ordered_consumer_recreated`). */
   #reset(): void {
-    const hooks = this.#hooks;
-    if (!hooks.reset) return;
+    const reset = this.#hooks.reset;
+    if (!reset || this.resetting || this.stopped) return;
+    this.notes.emit({ type: "reset", name: this.#t.consumer });
     void this.recreate(
-      (signal) => {
-        this.#pendingMsgs = this.#pendingBytes = 0;
-        return hooks.reset!(signal);
-      },
+      (signal) => reset(signal, (err, fails) => this.#createFailed(err, fails)),
       (name) => {
         this.#t.consumer = name;
+        this.#stalled = false;
+        this.#pendingMsgs = this.#pendingBytes = 0;
         this.notes.emit({ type: "ordered_consumer_recreated", name });
         this.#subscribe();
         this.monitor.touch();
         this.#pull();
       },
     );
-  }
-
-  /** Also cancels a pending retry and the fetch timer. */
-  override stop(err?: Error): void {
-    clearTimeout(this.#retry);
-    clearTimeout(this.#fetchTimer);
-    super.stop(err);
   }
 
   getPending(): number {

@@ -1,6 +1,7 @@
 /**
- * Watches a consumer's liveness: missed idle heartbeats (2 intervals without traffic while a
- * request is open) and connection loss/recovery.
+ * Watches a consumer's liveness: missed idle heartbeats and connection loss/recovery. As in
+ * nats.js, every interval without traffic counts as missed; from the second in a row on, each
+ * interval reports the count so far (2, 3, …) until traffic resets it.
  *
  * @module
  */
@@ -8,9 +9,9 @@ import type { NatsConnection, Status } from "../src/core.ts";
 
 /** What the monitor reports to. */
 export interface MonitorHandlers {
-  /** True while the server owes traffic (an open request). */
+  /** True while traffic is expected (an open request, or a recovery waiting for one). */
   active(): boolean;
-  /** Heartbeats were missed (`count` in a row). */
+  /** Heartbeats were missed (`count` intervals in a row, 2 or more). */
   missed(count: number): void;
   /** The connection dropped. */
   disconnected(): void;
@@ -24,7 +25,7 @@ export class PullMonitor {
   readonly #hb: number;
   readonly #h: MonitorHandlers;
   #last = performance.now();
-  #count = 0;
+  #missed = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
   #status: AsyncIterator<Status> | undefined;
   #disconnected = false;
@@ -44,7 +45,7 @@ export class PullMonitor {
   /** Records traffic (or a fresh request). */
   touch(): void {
     this.#last = performance.now();
-    this.#count = 0;
+    this.#missed = 0;
   }
 
   /** Starts the heartbeat timer and the connection watch. */
@@ -70,14 +71,9 @@ export class PullMonitor {
   }
 
   #check(): void {
-    if (this.#disconnected || !this.#h.active()) {
-      this.#last = performance.now();
-      return;
-    }
-    if (performance.now() - this.#last > 2 * this.#hb) {
-      this.#last = performance.now();
-      this.#h.missed(++this.#count);
-    }
+    if (this.#disconnected || !this.#h.active()) return this.touch();
+    if (performance.now() - this.#last > this.#hb) this.#missed++;
+    if (this.#missed >= 2) this.#h.missed(this.#missed);
   }
 
   /** Stops everything. */

@@ -20,19 +20,21 @@ export interface ResolvedPullOptions {
   extra: Partial<PullRequest>;
   callback?: (m: JsMsg) => void;
   abortOnMissing: boolean;
+  bind: boolean;
 }
 
-/** Applies defaults and checks `opts`. */
+/**
+ * Applies defaults and checks `opts`, as nats.js: `max_messages` and `max_bytes` exclude each
+ * other, `expires` is at least 1 s, and `idle_heartbeat` (default `expires / 2`) is clamped to
+ * 0.5–30 s; one that is more than half of `expires` is left for the server to refuse (400).
+ */
 export function resolvePullOptions(opts: ConsumeOptions & FetchOptions, fetch: boolean): ResolvedPullOptions {
   if (opts.max_messages !== undefined && opts.max_bytes !== undefined) {
-    throw new InvalidArgumentError("max_messages and max_bytes exclude each other");
+    throw new InvalidArgumentError("'max_messages','max_bytes' are mutually exclusive");
   }
   const expires = opts.expires ?? 30_000;
-  if (expires < 1000) throw new InvalidArgumentError("expires must be at least 1000 ms");
-  let hb = opts.idle_heartbeat ??
-    (fetch ? (expires >= 30_000 ? 15_000 : 0) : Math.min(30_000, Math.max(500, expires / 2)));
-  if (hb > 0 && hb * 2 > expires) throw new InvalidArgumentError("idle_heartbeat must be at most half of expires");
-  hb = Math.floor(hb);
+  if (expires < 1000) throw new InvalidArgumentError("'expires' must be at least 1000ms");
+  const hb = Math.floor(Math.min(30_000, Math.max(500, opts.idle_heartbeat || expires / 2)));
   const maxBytes = opts.max_bytes ?? 0;
   const maxMsgs = maxBytes > 0 ? 1_000_000 : Math.max(1, opts.max_messages ?? 100);
   const extra: Partial<PullRequest> = {};
@@ -51,6 +53,7 @@ export function resolvePullOptions(opts: ConsumeOptions & FetchOptions, fetch: b
     extra,
     callback: opts.callback,
     abortOnMissing: opts.abort_on_missing_resource ?? false,
+    bind: opts.bind ?? false,
   };
 }
 

@@ -133,7 +133,10 @@ export class BoundPushConsumer implements PushConsumer {
       queue: o.deliver_group,
       hb: o.idle_heartbeat ? millis(o.idle_heartbeat) : 0,
     };
-    return Promise.resolve(new PushMessages(this.#api, target, { callback: given.callback ?? o.callback }));
+    const abort = given.abort_on_missing_resource ?? o.abort_on_missing_resource;
+    return Promise.resolve(
+      new PushMessages(this.#api, target, { callback: given.callback ?? o.callback, abort_on_missing_resource: abort }),
+    );
   }
 
   /** Rejects: a bound push consumer does not know its stream and name. */

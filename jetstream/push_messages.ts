@@ -9,17 +9,20 @@ import type { Msg, Subscription } from "../src/core.ts";
 import type { JsApi } from "./api.ts";
 import type { ConsumerMessages } from "./consume_types.ts";
 import { type JsMsg, JsMsgImpl } from "./jsmsg.ts";
-import { MessagesBase } from "./messages_base.ts";
-import { checkOptions, fn, type OptionRules } from "../src/option_check.ts";
+import { JetStreamStatusError } from "./errors.ts";
+import { heartbeatNote, MessagesBase } from "./messages_base.ts";
+import { bool, checkOptions, fn, type OptionRules } from "../src/option_check.ts";
 
 /** Options of a push consumer's `consume()`. */
 export interface PushConsumerOptions {
   /** Handle messages in this callback instead of iterating. */
   callback?: (m: JsMsg) => void;
+  /** End (with `JetStreamStatusError`) on a status such as `409 Consumer Deleted` instead of going on. */
+  abort_on_missing_resource?: boolean;
 }
 
 /** The rules of {@link PushConsumerOptions}. */
-export const pushConsumeRules: OptionRules = { callback: fn };
+export const pushConsumeRules: OptionRules = { callback: fn, abort_on_missing_resource: bool };
 
 /** Checks the options of a push consumer's `consume()`; throws `InvalidArgumentError`. */
 export function checkPushOptions(opts: PushConsumerOptions | undefined): PushConsumerOptions {
@@ -67,6 +70,7 @@ export class PushMessages extends MessagesBase<Item> implements ConsumerMessages
   readonly #queueName: string | undefined;
   readonly #hooks: PushHooks;
   readonly #stalled = new Set<string>();
+  readonly #abortOnMissing: boolean;
 
   /** Subscribes to `target.subject` and starts watching heartbeats and the connection. */
   constructor(api: JsApi, target: PushTarget, opts: PushConsumerOptions, hooks: PushHooks = {}) {
@@ -74,6 +78,7 @@ export class PushMessages extends MessagesBase<Item> implements ConsumerMessages
     this.#api = api;
     this.#queueName = target.queue;
     this.#hooks = hooks;
+    this.#abortOnMissing = opts.abort_on_missing_resource ?? false;
     this.#subscribe(target.subject);
     this.monitor.start();
   }
@@ -114,15 +119,19 @@ export class PushMessages extends MessagesBase<Item> implements ConsumerMessages
         else this.queue.push({ fc: m.reply });
         return;
       }
-      this.notes.emit({ type: "heartbeat" });
+      this.notes.emit(heartbeatNote(m));
       if (this.#hooks.heartbeat && !this.#hooks.heartbeat(m)) this.#reset();
       return;
     }
-    if (code === 409) {
-      this.notes.emit({ type: "consumer_deleted", code, description: m.headers?.description ?? "" });
-      return this.#reset();
+    if (code !== 0) {
+      const description = (m.headers?.description ?? "").toLowerCase();
+      if (code === 409 && description.includes("consumer deleted")) {
+        this.notes.emit({ type: "consumer_deleted", code, description });
+      }
+      if (this.#abortOnMissing) return this.stop(new JetStreamStatusError(code, description));
+      if (code === 409) this.#reset();
+      return;
     }
-    if (code !== 0) return;
     const jm = new JsMsgImpl(m, this.#api.nc);
     if (this.#hooks.accept && !this.#hooks.accept(jm)) return this.#reset();
     this.received++;

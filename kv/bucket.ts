@@ -19,7 +19,8 @@ import type { BucketBinding } from "./config.ts";
 import { entryFromJsMsg, entryFromStored, KV_OPERATION, operationOf } from "./entry.ts";
 import { KeyExistsError, MarkersNotEnabledError } from "./errors.ts";
 import { mapPublishError, mapStreamError } from "./map_errors.ts";
-import { CaughtUpReader } from "./reader.ts";
+import { CaughtUpReader, ReadIterator } from "./reader.ts";
+import type { QueuedIterator } from "../src/api_shapes.ts";
 import { KvStatusImpl } from "./status.ts";
 import {
   type KvCodecs,
@@ -122,13 +123,18 @@ export class Bucket {
     }
   }
 
-  /** Stores `value` under `key`; returns the new revision. `previousSeq` makes it conditional. */
+  /**
+   * Stores `value` under `key`; returns the new revision. `previousSeq` makes it conditional;
+   * `timeout` bounds the wait for the acknowledgement.
+   */
   async put(key: string, value: Payload, opts: KvPutOptions = {}): Promise<number> {
     checkOptions("put", opts, kvPutRules);
     const ek = encodeChecked(this.codec.key, key, validateKey);
-    const expect = opts.previousSeq === undefined ? undefined : { lastSubjectSequence: opts.previousSeq };
+    const po: JetStreamPublishOptions = {};
+    if (opts.previousSeq !== undefined) po.expect = { lastSubjectSequence: opts.previousSeq };
+    if (opts.timeout !== undefined) po.timeout = opts.timeout;
     const payload = this.#encode(value);
-    return await this.#publish(ek, payload, expect ? { expect } : {}, opts.previousSeq);
+    return await this.#publish(ek, payload, po, opts.previousSeq);
   }
 
   /**
@@ -156,12 +162,15 @@ export class Bucket {
     }
   }
 
-  /** Stores `value` only if the latest revision of `key` is `revision`; returns the new one. */
-  async update(key: string, value: Payload, revision: number): Promise<number> {
+  /**
+   * Stores `value` only if the latest revision of `key` is `revision` (0: only if the key was never
+   * written or was purged); returns the new one. `timeout` bounds the wait for the acknowledgement.
+   */
+  async update(key: string, value: Payload, revision: number, timeout?: number): Promise<number> {
     if (!Number.isInteger(revision) || revision < 0) {
       throw new InvalidArgumentError(`revision must be a non-negative integer (got ${revision})`);
     }
-    return await this.put(key, value, { previousSeq: revision });
+    return await this.put(key, value, timeout === undefined ? { previousSeq: revision } : { previousSeq: revision, timeout });
   }
 
   async #read(ek: string, query: { seq: number } | { last_by_subj: string }): Promise<KvEntry | null> {
@@ -209,7 +218,7 @@ export class Bucket {
     const ek = encodeChecked(this.codec.key, key, validateKeyOrFilter);
     if (!hasWildcards(ek)) return await fn(ek);
     const found: string[] = [];
-    for await (const k of await this.#rawKeys([ek])) found.push(k);
+    for await (const k of await this.#rawKeys([ek], (k) => k)) found.push(k);
     for (const k of found) await fn(k);
   }
 
@@ -271,53 +280,34 @@ export class Bucket {
 
   /**
    * Every stored entry of `key` (a filter or several; default every key), oldest first, deletes
-   * and purges included; ends once caught up. `delta` counts the entries after each one.
+   * and purges included; ends once caught up. `delta` counts the entries after each one. Entries
+   * are read from the server as the loop asks for them; `stop()` (or leaving the loop) ends it.
    */
-  async history(opts: KvHistoryOptions = {}): Promise<AsyncIterable<KvWatchEntry>> {
+  async history(opts: KvHistoryOptions = {}): Promise<QueuedIterator<KvWatchEntry>> {
     checkOptions("history", opts, kvHistoryRules);
     const filters = this.#filters(opts.key ?? ">");
     const r = await this.#reader(filters, { deliver_policy: "all", headers_only: opts.headers_only });
-    const bucket = this.bucket, plen = this.#b.readPrefix.length + 1, readers = this.#readers, codec = this.codec;
-    return {
-      async *[Symbol.asyncIterator]() {
-        try {
-          for await (const m of r) yield entryFromJsMsg(bucket, plen, m, false, codec);
-        } finally {
-          readers.delete(r);
-        }
-      },
-    };
+    const plen = this.#b.readPrefix.length + 1;
+    return new ReadIterator(r, (m) => entryFromJsMsg(this.bucket, plen, m, false, this.codec), () => {
+      this.#readers.delete(r);
+    });
   }
 
   /**
-   * The keys holding a value, matching `filter` (one or several; default every key), streamed
-   * from the server as they are read.
+   * The keys holding a value, matching `filter` (one or several; default every key), read from
+   * the server as the loop asks for them; `stop()` (or leaving the loop) ends it.
    */
-  async keys(filter: string | string[] = ">"): Promise<AsyncIterable<string>> {
-    const raw = await this.#rawKeys(this.#filters(filter));
-    const codec = this.codec.key;
-    return {
-      async *[Symbol.asyncIterator]() {
-        for await (const k of raw) yield decodeKey(codec, k);
-      },
-    };
+  async keys(filter: string | string[] = ">"): Promise<QueuedIterator<string>> {
+    return await this.#rawKeys(this.#filters(filter), (k) => decodeKey(this.codec.key, k));
   }
 
-  /** The encoded keys holding a value that match encoded `filters`. */
-  async #rawKeys(filters: string[]): Promise<AsyncIterable<string>> {
+  /** The keys holding a value that match encoded `filters`, each encoded key passed through `decode`. */
+  async #rawKeys(filters: string[], decode: (ek: string) => string): Promise<ReadIterator<string>> {
     const r = await this.#reader(filters, { deliver_policy: "last_per_subject", headers_only: true });
-    const plen = this.#b.readPrefix.length + 1, readers = this.#readers;
-    return {
-      async *[Symbol.asyncIterator]() {
-        try {
-          for await (const m of r) {
-            if (operationOf(m.headers) === "PUT") yield m.subject.slice(plen);
-          }
-        } finally {
-          readers.delete(r);
-        }
-      },
-    };
+    const plen = this.#b.readPrefix.length + 1;
+    return new ReadIterator(r, (m) => operationOf(m.headers) === "PUT" ? decode(m.subject.slice(plen)) : undefined, () => {
+      this.#readers.delete(r);
+    });
   }
 
   /** Watches keys: initial entries per `include`, the end of them signalled, then live updates. */
@@ -347,7 +337,8 @@ export class Bucket {
   /** The bucket's status (values, history, TTLs, bytes, the stream info). */
   async status(): Promise<KvStatus> {
     try {
-      return new KvStatusImpl(await new StreamAPI(this.js.api).info(this.#b.stream), this.bucket);
+      const si = await new StreamAPI(this.js.api).info(this.#b.stream);
+      return new KvStatusImpl(si, this.bucket, this.js.nc.info?.cluster);
     } catch (err) {
       throw mapStreamError(err, this.bucket);
     }

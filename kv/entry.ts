@@ -48,7 +48,7 @@ class Entry implements KvWatchEntry {
   readonly operation: KvOperation;
   readonly length: number;
   readonly isUpdate: boolean;
-  readonly #rawKey: string;
+  readonly rawKey: string;
   readonly #data: Uint8Array;
   readonly #codecs: KvCodecs | undefined;
   #key: string | undefined;
@@ -66,7 +66,7 @@ class Entry implements KvWatchEntry {
     codecs: KvCodecs | undefined,
   ) {
     this.bucket = bucket;
-    this.#rawKey = rawKey;
+    this.rawKey = rawKey;
     this.#data = data;
     this.created = created;
     this.revision = revision;
@@ -81,7 +81,7 @@ class Entry implements KvWatchEntry {
   }
 
   get key(): string {
-    return this.#key ??= this.#codecs ? decodeKey(this.#codecs.key, this.#rawKey) : this.#rawKey;
+    return this.#key ??= this.#codecs ? decodeKey(this.#codecs.key, this.rawKey) : this.rawKey;
   }
 
   get value(): Uint8Array {

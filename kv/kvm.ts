@@ -4,41 +4,28 @@
  * @module
  */
 import type { NatsConnection } from "../src/core.ts";
+import { PermissionViolationError } from "../src/core.ts";
 import {
   jetstream,
   JetStreamApiError,
   JetStreamClient,
+  JetStreamNotEnabledError,
   type JetStreamOptions,
   JsApiCodes,
+  Lister,
   StreamAPI,
-  type StreamConfig,
+  type StreamInfo,
 } from "../jetstream/mod.ts";
 import { Bucket } from "./bucket.ts";
-import { bindingOf, kvPrefixes, kvStreamConfig } from "./config.ts";
-import { BucketExistsError } from "./errors.ts";
+import { type BucketBinding, bindingOf, kvPrefixes, kvStreamConfig } from "./config.ts";
 import { mapStreamError } from "./map_errors.ts";
 import { KV_STREAM_PREFIX, KvStatusImpl } from "./status.ts";
-import { kvOpenRules, type KvOptions, type KvStatus } from "./types.ts";
+import { type KvOpenOptions, kvOpenRules, type KvOptions, type KvStatus } from "./types.ts";
 import { checkOptions } from "../src/option_check.ts";
 import { validateBucket } from "./validate.ts";
 
-const KV_SETTINGS = [
-  "max_msgs_per_subject",
-  "max_age",
-  "max_bytes",
-  "max_msg_size",
-  "storage",
-  "num_replicas",
-  "description",
-  "compression",
-  "subject_delete_marker_ttl",
-] as const;
-
-function sameKvSettings(want: StreamConfig, have: StreamConfig): boolean {
-  const norm = (v: unknown) => v === "none" || v === "" || v === 0 ? undefined : v;
-  return KV_SETTINGS.every((k) => norm(want[k]) === norm(have[k])) &&
-    JSON.stringify(want.mirror?.name) === JSON.stringify(have.mirror?.name);
-}
+const isStreamNotFound = (err: unknown): boolean =>
+  err instanceof JetStreamApiError && err.is(JsApiCodes.StreamNotFound);
 
 /**
  * Manages Key-Value buckets.
@@ -64,50 +51,82 @@ export class Kvm {
     return new StreamAPI(this.js.api);
   }
 
+  /** The client a handle uses: this manager's, or one with the handle's own `timeout`. */
+  #clientFor(opts: { timeout?: number }): JetStreamClient {
+    return opts.timeout === undefined ? this.js : jetstream(this.js.nc, { ...this.js.getOptions(), timeout: opts.timeout });
+  }
+
+  /** A handle on the stream described by `si`; gets use direct get when the stream allows it and `allow_direct` is not false. */
+  #handle(name: string, si: StreamInfo, opts: KvOpenOptions): Bucket {
+    const b = bindingOf(name, si, this.js.apiPrefix);
+    if (opts.allow_direct === false) b.direct = false;
+    return new Bucket(this.#clientFor(opts), name, b, opts.codec);
+  }
+
+  /** A handle on stream `KV_<name>` (or `opts.streamName`) bound without a lookup. */
+  #bind(name: string, opts: KvOpenOptions): Bucket {
+    const stream = opts.streamName ?? `${KV_STREAM_PREFIX}${name}`;
+    const p = kvPrefixes(name, { name: stream }, this.js.apiPrefix);
+    const b: BucketBinding = {
+      stream,
+      direct: opts.allow_direct === true,
+      markers: true,
+      maxValueSize: -1,
+      readPrefix: p.read,
+      writePrefix: p.write,
+    };
+    return new Bucket(this.#clientFor(opts), name, b, opts.codec);
+  }
+
   /**
-   * Creates bucket `name` (stream `KV_<name>`, or `opts.streamName`). Succeeds when it exists with
-   * the same settings (history, TTLs, sizes, storage, replicas, description, compression, mirror);
-   * rejects with `BucketExistsError` when they differ. The handle uses `opts.codec`.
+   * Creates bucket `name` (stream `KV_<name>`, or `opts.streamName`) and returns a handle using
+   * `opts.codec`. When the bucket exists, it is opened as it is: its settings are not changed
+   * (as nats.js; change them with {@link update}). With `bindOnly`, nothing is created: the
+   * handle is bound as {@link open} binds it.
    */
   async create(name: string, opts: KvOptions = {}): Promise<Bucket> {
     validateBucket(name);
     const sc = kvStreamConfig(name, opts);
+    if (opts.bindOnly) return this.#bind(name, opts);
+    const streams = this.#streams();
+    let si: StreamInfo;
     try {
-      const si = await this.#streams().add(sc);
-      return new Bucket(this.js, name, bindingOf(name, si, this.js.apiPrefix), opts.codec);
+      si = await streams.info(sc.name);
     } catch (err) {
-      if (!(err instanceof JetStreamApiError && err.is(JsApiCodes.StreamNameExist))) throw err;
-      // another client may have made the same bucket with small stream differences
-      // (nats.js leaves deny_delete off): accept it when the KV settings agree
-      const si = await this.#streams().info(sc.name);
-      if (!sameKvSettings(sc, si.config)) throw new BucketExistsError(name, { cause: err });
-      return new Bucket(this.js, name, bindingOf(name, si, this.js.apiPrefix), opts.codec);
+      if (!isStreamNotFound(err)) throw err;
+      try {
+        si = await streams.add(sc);
+      } catch (err) {
+        // another client created it in between
+        if (!(err instanceof JetStreamApiError && err.is(JsApiCodes.StreamNameExist))) throw err;
+        si = await streams.info(sc.name);
+      }
     }
+    return this.#handle(name, si, opts);
   }
 
   /**
-   * Opens existing bucket `name` (stream `KV_<name>`, or `opts.streamName`) with `opts.codec`;
-   * rejects with `BucketNotFoundError` when there is none.
+   * Opens bucket `name` (stream `KV_<name>`, or `opts.streamName`) with `opts.codec`. It looks
+   * the stream up to bind to what it is (a mirror, direct gets, limit markers, the largest value).
+   * Like nats.js it resolves even when the bucket does not exist (yet), the lookup is not
+   * permitted or JetStream does not answer: the handle is then bound as with `bindOnly` (reads,
+   * watches and `status()` of a bucket still missing reject with `BucketNotFoundError`, writes
+   * with the publish error). When the JetStream
+   * client was made with `checkAPI: true`, a missing JetStream rejects with
+   * `JetStreamNotEnabledError` instead. With `bindOnly` nothing is sent.
    */
-  async open(name: string, opts: Pick<KvOptions, "bindOnly" | "codec" | "streamName"> = {}): Promise<Bucket> {
+  async open(name: string, opts: KvOpenOptions = {}): Promise<Bucket> {
     validateBucket(name);
     checkOptions("bucket open", opts, kvOpenRules);
-    const stream = opts.streamName ?? `${KV_STREAM_PREFIX}${name}`;
-    if (opts.bindOnly) {
-      const p = kvPrefixes(name, { name: stream }, this.js.apiPrefix);
-      return new Bucket(this.js, name, {
-        stream,
-        direct: true,
-        markers: true,
-        maxValueSize: -1,
-        readPrefix: p.read,
-        writePrefix: p.write,
-      }, opts.codec);
-    }
+    if (opts.bindOnly) return this.#bind(name, opts);
     try {
-      const si = await this.#streams().info(stream);
-      return new Bucket(this.js, name, bindingOf(name, si, this.js.apiPrefix), opts.codec);
+      return this.#handle(name, await this.#streams().info(opts.streamName ?? `${KV_STREAM_PREFIX}${name}`), opts);
     } catch (err) {
+      const checkApi = (this.js.getOptions() as { checkAPI?: boolean }).checkAPI === true;
+      if (
+        isStreamNotFound(err) || err instanceof PermissionViolationError ||
+        (err instanceof JetStreamNotEnabledError && !checkApi)
+      ) return this.#bind(name, opts);
       throw mapStreamError(err, name);
     }
   }
@@ -131,11 +150,21 @@ export class Kvm {
     }
   }
 
-  /** The status of every bucket (mirrors included; buckets with a custom `streamName` are not seen). */
-  async *list(): AsyncIterable<KvStatus> {
-    for await (const si of this.#streams().list()) {
-      if (si.config.name.startsWith(KV_STREAM_PREFIX)) yield new KvStatusImpl(si);
-    }
+  /**
+   * The status of every bucket (mirrors included; buckets with a custom `streamName` are not
+   * seen): iterate it, or call `next()` for one page at a time (an empty page at the end).
+   */
+  list(): Lister<KvStatus> {
+    type Page = { streams?: StreamInfo[] };
+    return new Lister<KvStatus>(
+      this.js.api,
+      "STREAM.LIST",
+      {},
+      (r) =>
+        ((r as Page).streams ?? []).filter((si) => si.config.name.startsWith(KV_STREAM_PREFIX))
+          .map((si) => new KvStatusImpl(si, undefined, this.js.nc.info?.cluster)),
+      (r) => (r as Page).streams?.length ?? 0,
+    );
   }
 
   /** The name of every bucket (of `KV_` streams). */

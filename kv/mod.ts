@@ -50,6 +50,7 @@ export {
   type KvHistoryOptions,
   type KvKeyCodec,
   type KvLimits,
+  type KvOpenOptions,
   type KvOperation,
   type KvOptions,
   type KvPayloadCodec,

@@ -11,6 +11,7 @@ import {
   OrderedConsumer,
   type OrderedConsumerOptions,
 } from "../jetstream/mod.ts";
+import type { QueuedIterator } from "../src/api_shapes.ts";
 
 /** How many messages one read keeps buffered. */
 const BUFFER = 256;
@@ -31,11 +32,15 @@ export class CaughtUpReader implements AsyncIterable<JsMsg> {
   readonly #msgs: ConsumerMessages;
   readonly #empty: boolean;
   #used = false;
+  #closing: Promise<void> | undefined;
+  /** Messages still to read after the last one read (the consumer's count at the start, until one is read). */
+  left: number;
 
-  private constructor(oc: OrderedConsumer, msgs: ConsumerMessages, empty: boolean) {
+  private constructor(oc: OrderedConsumer, msgs: ConsumerMessages, pending: number) {
     this.#oc = oc;
     this.#msgs = msgs;
-    this.#empty = empty;
+    this.#empty = pending === 0;
+    this.left = pending;
   }
 
   /** Creates the consumer and starts reading (errors such as a missing stream surface here). */
@@ -43,15 +48,17 @@ export class CaughtUpReader implements AsyncIterable<JsMsg> {
     const oc = new OrderedConsumer(api, stream, opts);
     const msgs = await oc.consume({ max_messages: BUFFER });
     const info = await oc.info(true);
-    const r = new CaughtUpReader(oc, msgs, info.num_pending === 0);
+    const r = new CaughtUpReader(oc, msgs, info.num_pending);
     if (r.#empty) await r.close();
     return r;
   }
 
-  /** Stops reading and removes the server consumer. */
-  async close(): Promise<void> {
-    await this.#msgs.close();
-    await this.#oc.delete().catch(() => false);
+  /** Stops reading and removes the server consumer (once, however often it is called). */
+  close(): Promise<void> {
+    return this.#closing ??= (async () => {
+      await this.#msgs.close();
+      await this.#oc.delete().catch(() => false);
+    })();
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<JsMsg> {
@@ -70,13 +77,77 @@ export class CaughtUpReader implements AsyncIterable<JsMsg> {
           continue;
         }
         if (r.done) break;
+        this.left = r.value.info.pending;
         yield r.value;
-        if (r.value.info.pending === 0) return;
+        if (this.left === 0) return;
       }
       const err = await this.#msgs.closed();
       if (err) throw err;
     } finally {
       await this.close();
     }
+  }
+}
+
+/**
+ * What `keys()` and `history()` return: the values a {@link CaughtUpReader} reads, made by `map`
+ * from each message (messages it maps to `undefined` are skipped). It reads from the server only
+ * as the values are asked for. Stopping it (`stop()`, or leaving the loop) removes the consumer.
+ */
+export class ReadIterator<T> implements QueuedIterator<T> {
+  readonly #reader: CaughtUpReader;
+  readonly #map: (m: JsMsg) => T | undefined;
+  readonly #onEnd: () => void;
+  #received = 0;
+  #processed = 0;
+  #stopped = false;
+  #error: Error | undefined;
+
+  /** Reads `reader` through `map`; `onEnd` runs once the reading is over. */
+  constructor(reader: CaughtUpReader, map: (m: JsMsg) => T | undefined, onEnd: () => void) {
+    this.#reader = reader;
+    this.#map = map;
+    this.#onEnd = onEnd;
+  }
+
+  /** Ends the iteration now; with `err`, the loop throws it. */
+  stop(err?: Error): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#error = err;
+    this.#reader.close().finally(this.#onEnd);
+  }
+
+  /** Values handed over. */
+  getProcessed(): number {
+    return this.#processed;
+  }
+
+  /** Entries the server still has for this read, deletes included (0 once it is over). */
+  getPending(): number {
+    return this.#stopped ? 0 : this.#reader.left;
+  }
+
+  /** Entries read from the server, deletes included. */
+  getReceived(): number {
+    return this.#received;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    try {
+      if (!this.#stopped) {
+        for await (const m of this.#reader) {
+          if (this.#stopped) break;
+          this.#received++;
+          const v = this.#map(m);
+          if (v === undefined) continue;
+          this.#processed++;
+          yield v;
+        }
+      }
+    } finally {
+      this.stop(this.#error);
+    }
+    if (this.#error) throw this.#error;
   }
 }

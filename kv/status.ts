@@ -22,11 +22,16 @@ export class KvStatusImpl implements KvStatus {
   /** The backing stream's info. */
   readonly streamInfo: StreamInfo;
   readonly #bucket: string | undefined;
+  readonly #cluster: string;
 
-  /** Wraps `si`; `bucket` names the bucket when its stream is not `KV_<bucket>` (option `streamName`). */
-  constructor(si: StreamInfo, bucket?: string) {
+  /**
+   * Wraps `si`; `bucket` names the bucket when its stream is not `KV_<bucket>` (option
+   * `streamName`); `cluster` is the cluster of the server that answered.
+   */
+  constructor(si: StreamInfo, bucket?: string, cluster = "") {
     this.streamInfo = si;
     this.#bucket = bucket;
+    this.#cluster = cluster;
   }
 
   get bucket(): string {
@@ -81,6 +86,21 @@ export class KvStatusImpl implements KvStatus {
 
   get maxValueSize(): number {
     return this.streamInfo.config.max_msg_size ?? -1;
+  }
+
+  /** @deprecated Use {@link max_bytes} (nats.js's older name). */
+  get maxBucketSize(): number {
+    return this.max_bytes;
+  }
+
+  /** @deprecated The cluster of the server that answered, or an empty string (nats.js's older field). */
+  get bucket_location(): string {
+    return this.#cluster;
+  }
+
+  /** @deprecated Use `placement?.cluster` (nats.js's older field; an empty string when unplaced). */
+  get placementCluster(): string {
+    return this.streamInfo.config.placement?.cluster ?? "";
   }
 
   get compression(): boolean {

@@ -13,6 +13,7 @@ import {
   either,
   fn,
   int,
+  ms,
   obj,
   oneOf,
   type OptionRule,
@@ -40,6 +41,8 @@ export interface KvEntry {
   readonly bucket: string;
   /** The key (decoded by the key codec). */
   readonly key: string;
+  /** The key as stored, in the entry's subject (encoded by the key codec). */
+  readonly rawKey: string;
   /** The value, decoded by the value codec (empty for DEL/PURGE and for metadata-only reads). */
   readonly value: Uint8Array;
   /** When the server stored it. */
@@ -181,10 +184,16 @@ export interface KvLimits {
 export interface KvOptions extends KvLimits {
   /** Metadata stored with the bucket (2.10+). */
   metadata?: Record<string, string>;
-  /** Answer gets with direct get (default true; false gives read-after-write gets). */
+  /**
+   * Answer gets with direct get (default true; false gives read-after-write gets). A handle uses
+   * direct gets when the stream allows them and this is not false; a handle bound without a
+   * lookup (`bindOnly`) only when this is true.
+   */
   allow_direct?: boolean;
-  /** `open()` only: bind without looking the bucket up (assumes direct get). */
+  /** Bind to the bucket without looking it up or creating it (gets use direct get only with `allow_direct`). */
   bindOnly?: boolean;
+  /** Milliseconds the handle waits for each answer of the server (default: the JetStream client's timeout). */
+  timeout?: number;
   /**
    * Key and value codecs used by the returned handle (default none). Every client reading the
    * bucket must use the same ones.
@@ -216,15 +225,21 @@ export const kvOptionsRules: OptionRules = {
   metadata: recordOf(str(true)),
   allow_direct: bool,
   bindOnly: bool,
+  timeout: ms(1),
   codec: codecsRule,
   streamName: nameRule("stream"),
 };
 
-/** The rules of the options of `Kvm.open()`. */
+/** What `Kvm.open()` takes: the options of a handle, none of those that shape a new bucket. */
+export type KvOpenOptions = Pick<KvOptions, "allow_direct" | "bindOnly" | "codec" | "streamName" | "timeout">;
+
+/** The rules of {@link KvOpenOptions}. */
 export const kvOpenRules: OptionRules = {
+  allow_direct: kvOptionsRules.allow_direct,
   bindOnly: kvOptionsRules.bindOnly,
   codec: kvOptionsRules.codec,
   streamName: kvOptionsRules.streamName,
+  timeout: kvOptionsRules.timeout,
 };
 
 /**
@@ -285,10 +300,12 @@ export interface KvStatus {
 export interface KvPutOptions {
   /** Store only if the key's latest revision is this (0 = key never written or purged). */
   previousSeq?: number;
+  /** Milliseconds to wait for the server's acknowledgement (default: the handle's timeout). */
+  timeout?: number;
 }
 
 /** The rules of {@link KvPutOptions}. */
-export const kvPutRules: OptionRules = { previousSeq: int(0) };
+export const kvPutRules: OptionRules = { previousSeq: int(0), timeout: ms(1) };
 
 /** Options of `get()`. */
 export interface KvGetOptions {

@@ -70,6 +70,7 @@ export class KvWatcher implements AsyncIterable<KvWatchEntry>, AsyncDisposable {
   #isInit = false;
   #iterating = false;
   #received = 0;
+  #processed = 0;
   /** Consumer sequence of the last message received, and when it came. */
   #lastDelivery = 0;
   #lastAt = 0;
@@ -86,7 +87,10 @@ export class KvWatcher implements AsyncIterable<KvWatchEntry>, AsyncDisposable {
     this.#maxPending = o.maxPendingMsgs ?? DEFAULT_MAX_PENDING_MSGS;
     this.#maxPendingBytes = o.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
     this.#q.onReturn = () => this.stop();
-    this.#q.onTake = (e) => this.#pendingBytes -= e.value.length;
+    this.#q.onTake = (e) => {
+      this.#pendingBytes -= e.value.length;
+      this.#processed++;
+    };
   }
 
   /** Creates the consumer and starts watching; `opts.key` holds filters as they are on the wire (encoded). */
@@ -178,15 +182,28 @@ export class KvWatcher implements AsyncIterable<KvWatchEntry>, AsyncDisposable {
     return this.#received;
   }
 
+  /** Entries handed to the loop so far. */
+  getProcessed(): number {
+    return this.#processed;
+  }
+
+  /** Entries received and waiting for the loop. */
+  getPending(): number {
+    return this.#q.length;
+  }
+
   /** Consumer notifications (e.g. `ordered_consumer_recreated` after a reconnect). */
   status(): AsyncIterable<ConsumerNotification> {
     return this.#msgs!.status();
   }
 
-  /** Stops the watch; entries already received are still handed over. */
-  stop(): void {
+  /**
+   * Stops the watch; entries already received are still handed over, then the loop ends (throwing
+   * `err` if given, which `closed` then resolves with).
+   */
+  stop(err?: Error): void {
     this.#msgs?.stop();
-    this.#finish();
+    this.#finish(err);
   }
 
   /** Resolves when the watch ends, with the error that ended it, if any. */

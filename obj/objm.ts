@@ -4,7 +4,15 @@
  * @module
  */
 import type { NatsConnection } from "../src/core.ts";
-import { jetstream, JetStreamClient, JetStreamManager } from "../jetstream/mod.ts";
+import {
+  jetstream,
+  JetStreamApiError,
+  JetStreamClient,
+  JetStreamManager,
+  JsApiCodes,
+  Lister,
+  type StreamInfo,
+} from "../jetstream/mod.ts";
 import { OBJ_STREAM_PREFIX, validateBucket } from "./codec.ts";
 import { statusOf, streamConfig } from "./status.ts";
 import { ObjectStore } from "./store.ts";
@@ -38,13 +46,18 @@ export class Objm {
   }
 
   /**
-   * Creates bucket `name` (succeeds when it exists with the same settings) and returns it.
-   * `ttl` is in nanoseconds, like the official client.
+   * Creates bucket `name` and returns it; when it exists, opens it as it is (its settings are not
+   * changed, as nats.js). `ttl` is in nanoseconds, like the official client.
    */
   async create(name: string, opts: ObjectStoreOptions = {}): Promise<ObjectStore> {
     validateBucket(name);
     checkOptions("object store", opts, objectStoreOptionsRules);
-    await this.#jsm.streams.add(streamConfig(name, opts));
+    try {
+      await this.#jsm.streams.add(streamConfig(name, opts));
+    } catch (err) {
+      // it exists with other settings
+      if (!(err instanceof JetStreamApiError && err.is(JsApiCodes.StreamNameExist))) throw err;
+    }
     return await ObjectStore.open(this.js, name);
   }
 
@@ -54,11 +67,16 @@ export class Objm {
     return await ObjectStore.open(this.js, name, c);
   }
 
-  /** The status of every bucket. */
-  async *list(): AsyncIterable<ObjectStoreStatus> {
-    for await (const si of this.#jsm.streams.list("$O.*.C.>")) {
-      if (si.config.name.startsWith(OBJ_STREAM_PREFIX)) yield statusOf(si);
-    }
+  /** The status of every bucket: iterate it, or call `next()` for one page at a time (an empty page at the end). */
+  list(): Lister<ObjectStoreStatus> {
+    type Page = { streams?: StreamInfo[] };
+    return new Lister<ObjectStoreStatus>(
+      this.js.api,
+      "STREAM.LIST",
+      { subject: "$O.*.C.>" },
+      (r) => ((r as Page).streams ?? []).filter((si) => si.config.name.startsWith(OBJ_STREAM_PREFIX)).map(statusOf),
+      (r) => (r as Page).streams?.length ?? 0,
+    );
   }
 
   /** The name of every bucket. */

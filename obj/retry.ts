@@ -28,7 +28,7 @@ export interface RetryOptions {
  * ```
  */
 export function isTransient(err: unknown): boolean {
-  return !(err instanceof JetStreamApiError) || err.code >= 500;
+  return !(err instanceof JetStreamApiError) || err.status >= 500;
 }
 
 /**

@@ -37,7 +37,7 @@ const LIT_INFO: u64 = 0x6f666e69; // "info"
 
 const MAX_FRAMES: i32 = 2048;
 const FRAME_WORDS: i32 = 9;
-const STATUS_BYTES: usize = 16;
+const STATUS_BYTES: usize = 32;
 const TABLE_BYTES: usize = STATUS_BYTES + <usize> (MAX_FRAMES * FRAME_WORDS * 4);
 const MAX_HEADER_FIELDS: i32 = 4096;
 const HDR_BYTES: usize = 16 + <usize> (MAX_HEADER_FIELDS * 16);
@@ -125,7 +125,7 @@ function parseNumber(s: usize, e: usize): i64 {
 
 let status: usize = 0;
 
-/** True when [p, e) differs from the first `n` bytes of the packed literal `lit` (or from the part that has arrived). */
+/** True when [p, e) differs from the first `n` bytes of the packed literal `lit` (those that arrived). */
 function diverges(p: usize, e: usize, lit: u64, n: i32): bool {
   const m = min<usize>(e - p, <usize> n);
   for (let i: usize = 0; i < m; i++) {
@@ -137,32 +137,65 @@ function diverges(p: usize, e: usize, lit: u64, n: i32): bool {
   return false;
 }
 
+// What partialError knows about the unfinished control line between two parse calls, so that a
+// line arriving in many small reads is checked once per byte, not once per read. Offsets are from
+// the line start (which moves when the reader compacts its region).
+/** Bytes of the line already checked (reported in status word 4, passed back as `resume`). */
+let lineChecked: usize = 0;
+/** MSG/HMSG: arguments started so far. */
+let lineArgs: i32 = 0;
+/** MSG/HMSG: offset of the argument being read, 0 between arguments. */
+let lineArg: usize = 0;
+/** INFO: the '{' that opens its JSON has been seen. */
+let lineOpen: bool = false;
+
+/** True for the arguments that can only be numbers: the sid, and the sizes after the optional reply. */
+@inline function numericArg(i: i32): bool {
+  return i == 1 || i == 3 || i == 4;
+}
+
 /**
- * Checks the arguments of a MSG/HMSG line that has not ended yet ([q, e), q at the blank after the
- * op name): no more than 4 (MSG) or 5 (HMSG) of them, and those that can only be numbers (the sid,
- * and the sizes after the optional reply) are still decimal and fit in an i32. A CR as the last
- * byte may be the end of the line, so it is left out. Returns an error code or 0.
+ * Checks the arguments of a MSG/HMSG line that has not ended: no more than 4 (MSG) or 5 (HMSG),
+ * and those that can only be numbers still decimal and within i32. Continues from `from` (bytes
+ * of the line checked before); a CR as the last byte may start the CRLF, so it waits for the next
+ * read. Returns an error code or 0.
  */
-function argsError(q: usize, e: usize, isH: bool): i32 {
-  if (e > q && <u32> load<u8>(e - 1) == CR) e--;
+function argsError(p: usize, from: usize, e: usize, isH: bool): i32 {
+  if (<u32> load<u8>(e - 1) == CR) e--;
   const maxArgs = isH ? 5 : 4;
-  let i = 0;
-  while (nextArg(q, e)) {
-    if (i == maxArgs) return ERR_BAD_ARGS;
-    if ((i == 1 || i == 3 || i == 4) && parseNumber(argStart, argEnd) < 0) return ERR_BAD_NUMBER;
-    i++;
-    q = argEnd;
+  let q = p + from;
+  while (q < e) {
+    if (isBlank(load<u8>(q))) {
+      if (lineArg != 0) {
+        if (numericArg(lineArgs - 1) && parseNumber(p + lineArg, q) < 0) return ERR_BAD_NUMBER;
+        lineArg = 0;
+      }
+    } else if (lineArg == 0) {
+      if (lineArgs == maxArgs) return ERR_BAD_ARGS;
+      lineArgs++;
+      lineArg = q - p;
+    }
+    q++;
   }
+  if (lineArg != 0 && numericArg(lineArgs - 1) && parseNumber(p + lineArg, e) < 0) return ERR_BAD_NUMBER;
+  lineChecked = e - p;
   return 0;
 }
 
 /**
- * Checks the start of a control line whose LF has not arrived ([p, e) holds no LF). Returns 0 when
- * more bytes can still make it a valid line, else the error code: a byte that starts no operation,
- * an op name that diverges from every valid one (PING, PONG and +OK are followed by nothing but
- * their CRLF), a bad MSG/HMSG argument, an INFO that does not start with '{'.
+ * Checks the start of a control line whose LF has not arrived ([p, e) holds no LF), continuing
+ * from `from` bytes checked by an earlier call (0: a new line). Returns 0 when more bytes can
+ * still make it a valid line, else the error code: a byte that starts no operation, an op name
+ * that diverges from every valid one (PING, PONG and +OK are followed by nothing but their CRLF),
+ * a bad MSG/HMSG argument, an INFO that does not start with '{'.
  */
-function partialError(p: usize, e: usize): i32 {
+function partialError(p: usize, e: usize, from: usize): i32 {
+  if (from == 0) {
+    lineArgs = 0;
+    lineArg = 0;
+    lineOpen = false;
+  }
+  lineChecked = e - p;
   const b0 = <u32> load<u8>(p);
   const c0 = b0 | 0x20;
   const avail = e - p;
@@ -171,7 +204,8 @@ function partialError(p: usize, e: usize): i32 {
     const opLen: usize = isH ? 4 : 3;
     if (diverges(p, e, isH ? LIT_HMSG : LIT_MSG, <i32> opLen)) return ERR_UNKNOWN_OP;
     if (avail <= opLen) return 0;
-    return isBlank(load<u8>(p + opLen)) ? argsError(p + opLen, e, isH) : ERR_UNKNOWN_OP;
+    if (!isBlank(load<u8>(p + opLen))) return ERR_UNKNOWN_OP;
+    return argsError(p, max<usize>(from, opLen), e, isH);
   }
   if (c0 == 0x70) { // PING, PONG
     const pong = avail > 1 && (<u32> load<u8>(p + 1) | 0x20) == 0x6f;
@@ -180,7 +214,7 @@ function partialError(p: usize, e: usize): i32 {
   if (b0 == 0x2b) { // +OK
     return diverges(p, e, LIT_OK, 4) || avail > 4 ? ERR_UNKNOWN_OP : 0;
   }
-  if (b0 == 0x2d) { // -ERR then a blank and text, or its CRLF
+  if (b0 == 0x2d) { // -ERR then a blank and any text, or its CRLF
     if (diverges(p, e, LIT_ERR, 4)) return ERR_UNKNOWN_OP;
     if (avail <= 4) return 0;
     const c = <u32> load<u8>(p + 4);
@@ -190,9 +224,12 @@ function partialError(p: usize, e: usize): i32 {
     if (diverges(p, e, LIT_INFO, 4)) return ERR_UNKNOWN_OP;
     if (avail <= 4) return 0;
     if (!isBlank(load<u8>(p + 4))) return ERR_UNKNOWN_OP;
-    let s = p + 5;
+    if (lineOpen) return 0;
+    let s = p + max<usize>(from, 5);
     while (s < e && isBlank(load<u8>(s))) s++;
-    return s < e && <u32> load<u8>(s) != 0x7b ? ERR_BAD_INFO : 0;
+    if (s == e) return 0;
+    lineOpen = true;
+    return <u32> load<u8>(s) == 0x7b ? 0 : ERR_BAD_INFO;
   }
   return ERR_UNKNOWN_OP;
 }
@@ -230,7 +267,9 @@ function fail(code: i32, at: usize): void {
  * Scans the read region from `start` to `end` (offsets from readBase) and writes one record per
  * complete frame into the frame table. Returns the number of frames written. Status words:
  * [0] offset just past the last complete frame, [1] total bytes the next frame needs when known
- * (a message whose payload has not fully arrived), [2] error code (0 = none), [3] error offset.
+ * (a message whose payload has not fully arrived), [2] error code (0 = none), [3] error offset,
+ * [4] bytes of an unfinished control line at [0] already checked: pass it back as `resume` in the
+ * next call over the same line (it may have moved), else 0; [5]-[7] unused.
  * Frames before an error are reported; parsing stops at the first bad byte.
  *
  * A stream is rejected as soon as the bytes that have arrived prove it invalid, never only once a
@@ -240,32 +279,36 @@ function fail(code: i32, at: usize): void {
  * (or, once its line ends, does not end with '}'), a header size above the total size, a size
  * above `maxPayload`, a payload not followed by CRLF, a control line longer than `maxLine`.
  */
-export function parse(start: u32, end: u32, maxPayload: u32, maxLine: u32): i32 {
+export function parse(start: u32, end: u32, maxPayload: u32, maxLine: u32, resume: u32): i32 {
   const base = readBase();
   status = tableBase();
   store<i32>(status, 0, 4);
   store<i32>(status, 0, 8);
   store<i32>(status, 0, 12);
+  store<i32>(status, 0, 16);
+  let from: usize = <usize> resume; // bytes of the first control line checked by the previous call
   let p: usize = base + <usize> start;
   const e: usize = base + <usize> end;
   let rec: usize = status + STATUS_BYTES;
   let n: i32 = 0;
   while (p < e && n < MAX_FRAMES) {
     const bound = min<usize>(e, p + <usize> maxLine + 2);
-    const lf = findLF(p, bound);
+    const lf = findLF(p + from, bound);
     if (lf == bound) {
       // No whole control line yet: stop now when what has arrived can start no valid one.
-      const code = partialError(p, bound);
+      const code = partialError(p, bound, from);
       if (code != 0) fail(code, p);
       else if (bound < e) fail(ERR_LINE_TOO_LONG, p);
+      else store<i32>(status, <i32> lineChecked, 16);
       break;
     }
     if (lf == p || <u32> load<u8>(lf - 1) != CR) {
-      const code = partialError(p, lf);
+      const code = partialError(p, lf, from);
       if (code != 0) fail(code, p);
       else fail(ERR_MISSING_CRLF, lf);
       break;
     }
+    from = 0;
     const le = lf - 1; // end of the control line (exclusive)
     const b0 = <u32> load<u8>(p);
     const c0 = b0 | 0x20;

@@ -20,7 +20,7 @@ if grep -rnE 'Promise\.withResolvers|Array\.fromAsync|Uint8Array\.fromBase64|\.t
   echo "check: the lines above use APIs that Node 20 lacks (use deferred() from src/encoding.ts)" >&2
   exit 1
 fi
-if grep -rlnE '\bDeno\.|from "node:' "${lib[@]}" --include='*.ts' | grep -vE '^src/(transport/deno_|transport/node_tcp|auth/creds_file|runtime/node)' |
+if grep -rlnE '\bDeno\.|from "node:' "${lib[@]}" --include='*.ts' | grep -vE '^src/(transport/deno_|transport/node_tcp|auth/creds_file|runtime/node|runtime/deno_)' |
   xargs -r grep -nE '^[^*/]*(\bDeno\.|from "node:)'; then
   echo "check: only the Deno/Node transports and entries may use Deno or node: APIs" >&2
   exit 1

@@ -23,14 +23,16 @@ export type { RequestManyOptions, RequestOptions, RequestStrategy } from "./requ
 export type { TraceOptions } from "./trace.ts";
 export type { Status } from "./status.ts";
 export type { Payload } from "./encoding.ts";
+export type { ContextFiles, NatsContext } from "./context.ts";
 export type { Dialer, DialTarget, TlsOptions, Transport } from "./transport/transport.ts";
-export { canonicalMIMEHeaderKey, headers, Match, type MsgHdrs, parseHeaderBlock } from "./headers.ts";
+export { canonicalMIMEHeaderKey, headers, Match, type MsgHdrs, MsgHdrsImpl, parseHeaderBlock } from "./headers.ts";
 export { createInbox, Nuid, nuid } from "./nuid.ts";
 export {
   AuthorizationError,
   ClosedConnectionError,
   ConnectionError,
   DrainingConnectionError,
+  errors,
   InvalidArgumentError,
   InvalidOperationError,
   InvalidSubjectError,
@@ -40,6 +42,7 @@ export {
   OutboundBufferFullError,
   PermissionViolationError,
   ProtocolError,
+  RequestError,
   ServerError,
   SlowConsumerError,
   TimeoutError,
@@ -56,3 +59,31 @@ export {
 export { type Credentials, parseCreds } from "./auth/creds.ts";
 export type { Seed } from "./auth/nkey_sign.ts";
 export { wsDial, wsDialer, type WsFactory, type WsSocket, wsUrl } from "./transport/websocket.ts";
+export { buildAuthenticator } from "./auth/build_authenticator.ts";
+export type { JwtAuth, NKeyAuth, NoAuth, TokenAuth, UserPass } from "./auth/auth_shapes.ts";
+export type {
+  ClientPingStatus,
+  CloseStatus,
+  ClusterUpdateStatus,
+  DisconnectStatus,
+  ForceReconnectStatus,
+  LDMStatus,
+  ReconnectingStatus,
+  ReconnectStatus,
+  ServerErrorStatus,
+  ServersChanged,
+  SlowConsumerStatus,
+  StaleConnectionStatus,
+} from "./status_types.ts";
+export type { MsgCallback, Publisher, QueuedIterator, SubOpts } from "./api_shapes.ts";
+export { hasWsProtocol, type WsConnectionOptions, wsconnect, type WsSocketFactory } from "./ws_connect.ts";
+export { Bench, type BenchOpts, Metric } from "./bench.ts";
+export { Perf } from "./util/perf.ts";
+export { Empty } from "./util/empty.ts";
+export { millis, type Nanos, nanos } from "./util/nanos.ts";
+export { type Deferred, deferred } from "./util/deferred.ts";
+export { deadline, type Delay, delay, type Timeout } from "./util/timers.ts";
+export { type Backoff, backoff } from "./util/backoff.ts";
+export { type SyncIterator, syncIterator } from "./util/sync_iterator.ts";
+export type { Codec } from "./util/codec.ts";
+export type { WithRequired } from "./util/types.ts";

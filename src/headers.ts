@@ -118,7 +118,20 @@ function checkStatus(code: number, description: string): void {
   }
 }
 
-/** The implementation of {@link MsgHdrs}; holds either parsed fields or raw bytes plus offsets. */
+/**
+ * The implementation of {@link MsgHdrs}; holds either parsed fields or raw bytes plus offsets.
+ * Every header set the client makes or receives is one, so nats.js code that casts to it for
+ * {@link MsgHdrsImpl.toRecord}, {@link MsgHdrsImpl.fromRecord} or {@link MsgHdrsImpl.equals} works.
+ *
+ * @example
+ * ```ts
+ * import { headers, MsgHdrsImpl } from "./headers.ts";
+ * const h = headers();
+ * h.append("A", "1");
+ * const copy = MsgHdrsImpl.fromRecord((h as MsgHdrsImpl).toRecord());
+ * console.log((h as MsgHdrsImpl).equals(copy)); // true
+ * ```
+ */
 export class MsgHdrsImpl implements MsgHdrs {
   #fields: Map<string, string[]> | undefined;
   #raw: Uint8Array | undefined;
@@ -161,10 +174,12 @@ export class MsgHdrsImpl implements MsgHdrs {
     return m;
   }
 
+  /** The status code (0 when none). */
   get code(): number {
     return this.#code;
   }
 
+  /** The status description. */
   get description(): string {
     if (this.#raw && this.#table && this.#table[2] > 0) {
       const t = this.#table;
@@ -173,10 +188,12 @@ export class MsgHdrsImpl implements MsgHdrs {
     return this.#description;
   }
 
+  /** True when the status code is 300 or more. */
   get hasError(): boolean {
     return this.#code >= 300;
   }
 
+  /** `"<code> <description>"`, or an empty string when there is no status. */
   get status(): string {
     if (this.#code === 0) return "";
     const d = this.description;
@@ -195,6 +212,12 @@ export class MsgHdrsImpl implements MsgHdrs {
     return out;
   }
 
+  /** The names present that match `name` under `match` (default {@link Match.Exact}). */
+  findKeys(name: string, match: Match = Match.Exact): string[] {
+    return this.#names(name, match);
+  }
+
+  /** The first value of `name`, or an empty string. */
   get(name: string, match: Match = Match.Exact): string {
     for (const k of this.#names(name, match)) {
       const v = this.#map().get(k);
@@ -203,21 +226,25 @@ export class MsgHdrsImpl implements MsgHdrs {
     return "";
   }
 
+  /** The last value of `name`, or an empty string. */
   last(name: string, match: Match = Match.Exact): string {
     const all = this.values(name, match);
     return all.length ? all[all.length - 1] : "";
   }
 
+  /** Every value of `name`. */
   values(name: string, match: Match = Match.Exact): string[] {
     const out: string[] = [];
     for (const k of this.#names(name, match)) out.push(...this.#map().get(k)!);
     return out;
   }
 
+  /** True when `name` is present. */
   has(name: string, match: Match = Match.Exact): boolean {
     return this.#names(name, match).length > 0;
   }
 
+  /** Replaces every value of `name` with `value` (see {@link MsgHdrs.set} for the checks). */
   set(name: string, value: string, match: Match = Match.Exact): void {
     checkName(name);
     const v = checkValue(name, value);
@@ -225,6 +252,7 @@ export class MsgHdrsImpl implements MsgHdrs {
     this.#add(name, v, match);
   }
 
+  /** Adds `value` to `name` (see {@link MsgHdrs.set} for the checks). */
   append(name: string, value: string, match: Match = Match.Exact): void {
     checkName(name);
     this.#add(name, checkValue(name, value), match);
@@ -240,14 +268,68 @@ export class MsgHdrsImpl implements MsgHdrs {
     else m.set(existing, [v]);
   }
 
+  /** Removes `name`. */
   delete(name: string, match: Match = Match.Exact): void {
     for (const k of this.#names(name, match)) this.#map().delete(k);
   }
 
+  /** The names present, in order. */
   keys(): string[] {
     return [...this.#map().keys()];
   }
 
+  /** How many names are present. */
+  size(): number {
+    return this.#map().size;
+  }
+
+  /**
+   * True when `other` has the same status code and the same names, each with the same values
+   * (in any order).
+   */
+  equals(other: MsgHdrs): boolean {
+    if (!other || other.code !== this.#code || other.keys().length !== this.size()) return false;
+    for (const [name, values] of this.#map()) {
+      const theirs = other.values(name);
+      if (theirs.length !== values.length) return false;
+      const a = [...values].sort();
+      const b = [...theirs].sort();
+      if (a.some((v, i) => v !== b[i])) return false;
+    }
+    return true;
+  }
+
+  /** The names and their values as a plain object. */
+  toRecord(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const [name, values] of this.#map()) out[name] = [...values];
+    return out;
+  }
+
+  /**
+   * Headers holding the names and values of `r` (a value that is not an array is one value, as a
+   * string). Throws `InvalidArgumentError` for a name or value {@link MsgHdrs.set} refuses.
+   */
+  static fromRecord(r: Record<string, string[]>): MsgHdrs {
+    const h = new MsgHdrsImpl();
+    for (const [name, values] of Object.entries(r)) {
+      for (const v of Array.isArray(values) ? values : [`${values}`]) h.append(name, v);
+    }
+    return h;
+  }
+
+  /** Parses a header block, as {@link parseHeaderBlock} does. */
+  static decode(a: Uint8Array): MsgHdrsImpl {
+    const table = scanHeaderBlock(a);
+    return table ? MsgHdrsImpl.fromScan(a, table) : new MsgHdrsImpl();
+  }
+
+  /** `v` trimmed, as it would be stored; throws `InvalidArgumentError` when it holds CR or LF. */
+  static validHeaderValue(v: string): string {
+    return checkValue("header", v);
+  }
+
+  /** Iterates `[name, values]` in insertion order. */
   [Symbol.iterator](): Iterator<[string, string[]]> {
     return this.#map()[Symbol.iterator]();
   }
@@ -261,6 +343,11 @@ export class MsgHdrsImpl implements MsgHdrs {
       for (const v of vs) s += `${k}: ${v}\r\n`;
     }
     return utf8Encoder.encode(s + "\r\n");
+  }
+
+  /** The encoded block as text, or an empty string when there is no status and no header. */
+  toString(): string {
+    return this.#code === 0 && this.size() === 0 ? "" : utf8Decoder.decode(this.encode());
   }
 }
 
@@ -319,6 +406,5 @@ export function headers(code = 0, description = ""): MsgHdrs {
  * ```
  */
 export function parseHeaderBlock(raw: Uint8Array): MsgHdrs {
-  const table = scanHeaderBlock(raw);
-  return table ? MsgHdrsImpl.fromScan(raw, table) : new MsgHdrsImpl();
+  return MsgHdrsImpl.decode(raw);
 }

@@ -145,6 +145,13 @@ export interface ConnectionOptions {
    */
   debug?: boolean | ProtocolTraceSink;
   /**
+   * A `nats` CLI context to connect with (its name, `""` for the selected one, or an absolute
+   * path): its servers, credentials, TLS files and inbox prefix, under the options given here.
+   * Read by the entry point's `connect()` (needs `--allow-read` for the context's files and
+   * `--allow-env` for `XDG_CONFIG_HOME`/`HOME`); see `loadContext()`.
+   */
+  context?: string;
+  /**
    * TLS settings (an object: TLS is required), `true` (TLS with the system roots) or `null` (never
    * TLS, as in nats.js: a server that requires TLS fails the connection, and a `tls://` or `wss://`
    * server is an `InvalidArgumentError`). Default: TLS only when a URL or the server asks for it.
@@ -159,7 +166,15 @@ export type ResolvedOptions =
   & { servers: string[]; tls: TlsOptions | null | undefined };
 
 /** The options that have no default. */
-type OptionalKey = "name" | "user" | "pass" | "token" | "authenticator" | "reconnectDelayHandler" | "port";
+type OptionalKey =
+  | "name"
+  | "user"
+  | "pass"
+  | "token"
+  | "authenticator"
+  | "reconnectDelayHandler"
+  | "port"
+  | "context";
 
 const DEFAULTS: Omit<ResolvedOptions, OptionalKey | "servers" | "tls"> = {
   verbose: false,
@@ -239,6 +254,11 @@ export const CONNECTION_OPTION_RULES: OptionRules = {
   ignoreAuthErrorAbort: bool,
   noAsyncTraces: bool,
   debug: either(bool, fn),
+  context: (_v, label) => {
+    throw new InvalidArgumentError(
+      `${label} is read by the connect() of an entry point with file access (mod.ts, node)`,
+    );
+  },
   resolve: unsupported(),
   reconnectToServer: unsupported(),
 };

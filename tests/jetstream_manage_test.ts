@@ -28,7 +28,7 @@ Deno.test("jetstream manage - streams add, info, update, names, list, delete", a
   assert.equal(await jsm.streams.delete("B"), true);
   await assert.rejects(
     () => jsm.streams.info("B"),
-    (e: unknown) => e instanceof JetStreamApiError && e.err_code === JsApiCodes.StreamNotFound && e.code === 404,
+    (e: unknown) => e instanceof JetStreamApiError && e.err_code === JsApiCodes.StreamNotFound && e.status === 404,
   );
   await assert.rejects(
     () => jsm.streams.add({ name: "C", subjects: ["a.>"], storage: "memory" }),

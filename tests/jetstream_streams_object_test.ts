@@ -16,7 +16,7 @@ import { NatsCluster, NatsServer, oldServerBin } from "./helpers/server.ts";
 import { waitFor } from "./helpers/util.ts";
 
 const isStreamNotFound = (e: unknown) =>
-  e instanceof JetStreamApiError && e.is(JsApiCodes.StreamNotFound) && e.code === 404;
+  e instanceof JetStreamApiError && e.is(JsApiCodes.StreamNotFound) && e.status === 404;
 
 Deno.test("jetstream streams object - get of an existing and a missing stream", async () => {
   await using srv = await NatsServer.start({ jetstream: true });
@@ -185,7 +185,7 @@ Deno.test("jetstream streams object - consumer reset moves the next delivery and
   await jsm.consumers.add("R", { durable_name: "fresh", ack_policy: "explicit", deliver_policy: "new" });
   await assert.rejects(
     () => jsm.consumers.reset("R", "fresh", 1),
-    (e: unknown) => e instanceof JetStreamApiError && e.is(JsApiCodes.ConsumerInvalidReset) && e.code === 400,
+    (e: unknown) => e instanceof JetStreamApiError && e.is(JsApiCodes.ConsumerInvalidReset) && e.status === 400,
   );
 });
 

@@ -24,8 +24,12 @@ export interface ParserExports {
   maxFrames(): number;
   /** Header fields one `scanHeaders` call can report. */
   maxHeaderFields(): number;
-  /** Scans `[start, end)` of the read region into the frame table; returns the frame count. */
-  parse(start: number, end: number, maxPayload: number, maxLine: number): number;
+  /**
+   * Scans `[start, end)` of the read region into the frame table; returns the frame count.
+   * `resume`: status word 4 of the previous call when `start` is still at the same unfinished
+   * control line (its bytes are not checked again), else 0.
+   */
+  parse(start: number, end: number, maxPayload: number, maxLine: number, resume: number): number;
   /** Scans a header block in the read region into the header table; returns the field count or -1. */
   scanHeaders(off: number, len: number): number;
 }

@@ -47,4 +47,3 @@ export interface JwtAuth {
   /** Signature of the nonce (base64url). */
   sig?: string;
 }
-

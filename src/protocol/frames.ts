@@ -18,7 +18,18 @@ export const KIND_INFO = 7;
 /** i32 words per frame record. */
 export const FRAME_WORDS = 9;
 /** i32 status words before the first record. */
-export const STATUS_WORDS = 4;
+export const STATUS_WORDS = 8;
+
+/** Status word: offset just past the last complete frame. */
+export const S_START = 0;
+/** Status word: total bytes of the next frame when its control line is complete (0 = unknown). */
+export const S_NEEDED = 1;
+/** Status word: error code (0 = none, see {@link PARSE_ERRORS}). */
+export const S_ERROR = 2;
+/** Status word: error offset. */
+export const S_ERROR_AT = 3;
+/** Status word: bytes of an unfinished control line already checked (the next scan's `resume`). */
+export const S_RESUME = 4;
 
 /** Word offsets inside one frame record. */
 export const F_KIND = 0;

@@ -4,7 +4,7 @@
  */
 import { instantiateParser, type ParserExports } from "../../wasm/parser.ts";
 import { ProtocolError } from "../errors.ts";
-import { PARSE_ERRORS, STATUS_WORDS } from "./frames.ts";
+import { PARSE_ERRORS, S_ERROR, S_ERROR_AT, S_NEEDED, S_RESUME, S_START, STATUS_WORDS } from "./frames.ts";
 
 const PAGE = 65536;
 /** Bytes kept free after the read region so a 16-byte vector load never leaves memory. */
@@ -76,6 +76,8 @@ export class FrameReader {
   reset(): void {
     this.start = 0;
     this.end = 0;
+    this.table[S_NEEDED] = 0;
+    this.table[S_RESUME] = 0;
   }
 
   /**
@@ -87,7 +89,7 @@ export class FrameReader {
       this.start = this.end = 0;
       this.#maybeShrink();
     } else this.#smallReads = 0;
-    const needed = this.table[1];
+    const needed = this.table[S_NEEDED];
     const cap = this.capacity;
     const free = cap - this.end;
     if (free < MIN_READ || (needed > 0 && this.start + needed > cap)) {
@@ -134,7 +136,7 @@ export class FrameReader {
    */
   #maybeShrink(): void {
     const size = this.#wasm.memory.buffer.byteLength;
-    if (size <= SHRINK_ABOVE || this.table[1] > 0) return;
+    if (size <= SHRINK_ABOVE || this.table[S_NEEDED] > 0) return;
     if (++this.#smallReads < SHRINK_AFTER) return;
     this.#smallReads = 0;
     this.#wasm = instantiateParser();
@@ -161,18 +163,25 @@ export class FrameReader {
    * caller handles them, then calls `scan()` again while it returns a full table.
    * Throws {@link ProtocolError} when the bytes break the protocol (after the frames before the
    * bad bytes have been handled: call `pendingError()` after handling them).
+   *
+   * Each byte is examined a bounded number of times however the stream is cut: a message whose
+   * payload is still arriving is not parsed again until its CRLF can be there, and an unfinished
+   * control line is checked from where the previous scan stopped.
    */
   scan(): number {
-    const n = this.#wasm.parse(this.start, this.end, this.maxPayload + PAYLOAD_SLACK, MAX_CONTROL_LINE);
-    this.start = this.table[0];
+    const t = this.table;
+    const needed = t[S_NEEDED];
+    if (needed > 0 && this.end - this.start < needed - 1) return 0;
+    const n = this.#wasm.parse(this.start, this.end, this.maxPayload + PAYLOAD_SLACK, MAX_CONTROL_LINE, t[S_RESUME]);
+    this.start = t[S_START];
     return n;
   }
 
   /** The error that stopped the last scan, if any. */
   pendingError(): ProtocolError | undefined {
-    const code = this.table[2];
+    const code = this.table[S_ERROR];
     if (code === 0) return undefined;
-    const at = this.table[3];
+    const at = this.table[S_ERROR_AT];
     const base = this.#readBase;
     const snippet = this.bytes.subarray(base + at, base + Math.min(at + 32, this.end));
     const text = Array.from(snippet, (b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : ".")).join("");

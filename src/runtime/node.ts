@@ -18,7 +18,9 @@
  *
  * @module
  */
-import { NatsConnection } from "../nats.ts";
+import type { NatsConnection } from "../nats.ts";
+import { connectWithContext, loadContextWith, type NatsContext } from "../context.ts";
+import { nodeContextFiles } from "./node_context_files.ts";
 import type { ConnectionOptions } from "../options.ts";
 import { ConnectionError } from "../errors.ts";
 import type { DialTarget, Transport } from "../transport/transport.ts";
@@ -63,5 +65,19 @@ function dial(target: DialTarget): Promise<Transport> {
  * ```
  */
 export function connect(options: ConnectionOptions = {}): Promise<NatsConnection> {
-  return NatsConnection.connect(options, dial);
+  return connectWithContext(options, nodeContextFiles, dial);
+}
+
+/**
+ * Loads a `nats` CLI context (`name`; none: the selected one; an absolute path: that file) with
+ * Node's file access; see the Deno entry's `loadContext`.
+ *
+ * @example
+ * ```ts ignore
+ * const ctx = await loadContext("prod");
+ * const nc = await connect(ctx.options);
+ * ```
+ */
+export function loadContext(name?: string): Promise<NatsContext> {
+  return loadContextWith(nodeContextFiles, name);
 }

@@ -168,6 +168,10 @@ function dialWith(factory: WsFactory, target: DialTarget): Promise<Transport> {
     dispose?.();
     if (!open) reject(new ConnectionError(`cannot connect to ${url}: closed (code ${ev.code})`));
   };
+  if (ws.readyState === 1) { // a factory handed over a socket that is already open
+    open = true;
+    resolve(t);
+  }
   return promise;
 }
 

@@ -20,9 +20,15 @@ export function repoUrl(path: string): string {
 
 /**
  * Writes `source` to a temp folder and runs it with `deno run --no-prompt <flags> script.ts <args>`
- * (plus the repository's deno.json, so bare npm imports resolve). The folder is removed afterwards.
+ * (plus the repository's deno.json, so bare npm imports resolve), with `env` added to the
+ * environment. The folder is removed afterwards.
  */
-export async function runScript(source: string, flags: string[], args: string[] = []): Promise<ScriptResult> {
+export async function runScript(
+  source: string,
+  flags: string[],
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<ScriptResult> {
   const dir = await Deno.makeTempDir({ prefix: "natsw-script-" });
   try {
     await Deno.writeTextFile(`${dir}/script.ts`, source);
@@ -32,7 +38,7 @@ export async function runScript(source: string, flags: string[], args: string[] 
       cwd: dir,
       stdout: "piped",
       stderr: "piped",
-      env: { NO_COLOR: "1" },
+      env: { NO_COLOR: "1", ...env },
     }).output();
     const dec = new TextDecoder();
     return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
