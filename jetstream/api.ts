@@ -7,6 +7,7 @@ import { contextOf } from "../src/context.ts";
 import { InvalidArgumentError, type NatsConnection, NoRespondersError } from "../src/core.ts";
 import type { MsgHdrs } from "../src/core.ts";
 import {
+  bool,
   checkOptions,
   describeValue,
   ms,
@@ -28,6 +29,12 @@ export interface JetStreamOptions {
   domain?: string;
   /** Milliseconds to wait for an API reply (default 5000). */
   timeout?: number;
+  /**
+   * Whether a manager made with these options first checks that JetStream answers
+   * (`$JS.API.INFO`): `false` skips the check; `true` also makes `Kvm.open()` reject when
+   * JetStream does not answer (as nats.js). Default: managers check, `open()` does not.
+   */
+  checkAPI?: boolean;
 }
 
 /** A string that `make` turns into a subject prefix without wildcards. */
@@ -44,6 +51,7 @@ export const jetStreamOptionsRules: OptionRules = {
   apiPrefix: prefixRule((p) => p.replace(/\.+$/, "")),
   domain: prefixRule((d) => `$JS.${d}.API`),
   timeout: ms(1),
+  checkAPI: bool,
 };
 
 /** Default API timeout in milliseconds. */

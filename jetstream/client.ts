@@ -133,9 +133,9 @@ export class JetStreamClient {
     return startFastIngest(this, subject, payload, opts);
   }
 
-  /** A manager with the same options (checks that JetStream is enabled). */
-  jetstreamManager(): Promise<JetStreamManager> {
-    return jetstreamManager(this.api.nc, this.api.opts);
+  /** A manager with the same options; it checks that JetStream answers unless `checkAPI` (or the option) is false. */
+  jetstreamManager(checkAPI?: boolean): Promise<JetStreamManager> {
+    return jetstreamManager(this.api.nc, checkAPI === undefined ? this.api.opts : { ...this.api.opts, checkAPI });
   }
 
   /** The options this client was created with. */

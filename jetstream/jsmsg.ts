@@ -29,7 +29,13 @@ export interface JsMsgNextOptions {
 }
 
 /** The rules of {@link JsMsgNextOptions}. */
-const nextRules: OptionRules = { batch: int(1), no_wait: bool, expires: ms(0), max_bytes: int(1), idle_heartbeat: ms(0) };
+const nextRules: OptionRules = {
+  batch: int(1),
+  no_wait: bool,
+  expires: ms(0),
+  max_bytes: int(1),
+  idle_heartbeat: ms(0),
+};
 
 /** Metadata of a delivered message. */
 export interface DeliveryInfo {

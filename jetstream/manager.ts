@@ -68,7 +68,7 @@ export class JetStreamManager {
 
 /**
  * Creates a {@link JetStreamManager}, checking with `$JS.API.INFO` that JetStream is enabled
- * (rejects with `JetStreamNotEnabledError` otherwise).
+ * (rejects with `JetStreamNotEnabledError` otherwise) unless `opts.checkAPI` is false.
  *
  * @example
  * ```ts ignore
@@ -78,6 +78,6 @@ export class JetStreamManager {
  */
 export async function jetstreamManager(nc: NatsConnection, opts: JetStreamOptions = {}): Promise<JetStreamManager> {
   const jsm = new JetStreamManager(new JsApi(nc, opts));
-  await jsm.getAccountInfo();
+  if (opts.checkAPI !== false) await jsm.getAccountInfo();
   return jsm;
 }

@@ -79,6 +79,8 @@ export class PullMessages extends MessagesBase<JsMsgImpl> implements ConsumerMes
   #recovering = false;
   /** 503s since the last message: the pull after a recovery waits a growing backoff. */
   #noResponders = 0;
+  /** The first pull, sent on the next macrotask so that `status()` listeners see its notifications. */
+  #firstPull: ReturnType<typeof setTimeout> | undefined;
 
   /** Creates the engine; call {@link start}. */
   constructor(target: PullTarget, opts: ResolvedPullOptions, hooks: PullHooks = {}) {
@@ -89,11 +91,15 @@ export class PullMessages extends MessagesBase<JsMsgImpl> implements ConsumerMes
     this.queue.onTake = (m) => this.#taken(m);
   }
 
-  /** Subscribes, sends the first pull and starts the heartbeat and connection monitor. */
+  /**
+   * Subscribes, starts the heartbeat and connection monitor, and sends the first pull right after
+   * the caller has had the messages (nats.js sends it when iteration starts), so a `status()`
+   * listener attached at once hears its `next`.
+   */
   start(): void {
     this.#subscribe();
-    this.#pull();
     this.monitor.start();
+    this.#firstPull = setTimeout(() => this.#pull(), 0);
   }
 
   protected override owed(): boolean {
@@ -188,18 +194,19 @@ export class PullMessages extends MessagesBase<JsMsgImpl> implements ConsumerMes
 
   /**
    * Subtracts what a status says its request left unfilled (`Nats-Pending-*`) and notifies
-   * `discard` when anything was; false when the status carries no counts.
+   * `discard` when anything was; returns the bytes left, or undefined when the status carries no
+   * counts.
    */
-  #discard(m: Msg): boolean {
+  #discard(m: Msg): number | undefined {
     const pm = m.headers?.get("Nats-Pending-Messages");
     const pb = m.headers?.get("Nats-Pending-Bytes");
-    if (!pm && !pb) return false;
+    if (!pm && !pb) return undefined;
     const messagesLeft = Number(pm || 0);
     const bytesLeft = Number(pb || 0);
     this.#pendingMsgs = Math.max(0, this.#pendingMsgs - messagesLeft);
     this.#pendingBytes = Math.max(0, this.#pendingBytes - bytesLeft);
     if (messagesLeft > 0 || bytesLeft > 0) this.notes.emit({ type: "discard", messagesLeft, bytesLeft });
-    return true;
+    return bytesLeft;
   }
 
   #onStatus(m: Msg, code: number): void {
@@ -211,23 +218,30 @@ export class PullMessages extends MessagesBase<JsMsgImpl> implements ConsumerMes
       } else this.notes.emit(heartbeatNote(m));
       return;
     }
-    const counted = this.#discard(m);
+    const bytesLeft = this.#discard(m);
     if (code === 503) return this.#onNoResponders();
     if (code === 400 || code === 412) return this.stop(new JetStreamStatusError(code, description));
     if (code === 409 && description.includes("consumer deleted")) return this.#onDeleted(code, description);
-    if (code === 409 && description.includes("push based")) return this.stop(new JetStreamStatusError(code, description));
-    const sizeExceeded = code === 409 && description === "message size exceeds maxbytes";
-    if (code === 409 && (sizeExceeded || description.includes("exceeded"))) {
+    if (code === 409 && description.includes("push based")) {
+      return this.stop(new JetStreamStatusError(code, description));
+    }
+    if (code === 409 && description === "message size exceeds maxbytes") {
+      this.notes.emit({ type: "exceeded_limits", code, description });
+      // the next message did not fit what the request had left: it may fit a fresh request, but
+      // not one with the whole budget (nats.js: a fetch always fails, a consume waits)
+      const never = (bytesLeft ?? 0) >= this.#o.maxBytes;
+      if (this.#o.fetch && this.received === 0) return this.stop(new JetStreamStatusError(code, description));
+      if (!this.#o.fetch && never) return this.#stall(false);
+    } else if (code === 409 && description.includes("exceeded")) {
       this.notes.emit({ type: "exceeded_limits", code, description });
       if (this.#o.fetch) return this.stop(new JetStreamStatusError(code, description));
-      // a message too big for the bytes left while others are buffered fits once they are taken
-      if (!(sizeExceeded && this.#bufMsgs > 0)) return this.#stall(false);
+      return this.#stall(false);
     } else if (code === 423) {
       this.#pinId = "";
       this.notes.emit({ type: "consumer_unpinned", code, description });
     } else this.notes.emit({ type: "debug", code, description });
     // 404, 408, 409 (batch completed, leadership change, …), 423: the request is over
-    if (!counted) this.#pendingMsgs = this.#pendingBytes = 0;
+    if (bytesLeft === undefined) this.#pendingMsgs = this.#pendingBytes = 0;
     if (this.#o.fetch) return this.stop();
     this.#pull();
   }
@@ -332,6 +346,12 @@ export class PullMessages extends MessagesBase<JsMsgImpl> implements ConsumerMes
         this.#pull();
       },
     );
+  }
+
+  /** Also cancels a first pull not sent yet. */
+  override stop(err?: Error): void {
+    clearTimeout(this.#firstPull);
+    super.stop(err);
   }
 
   getPending(): number {

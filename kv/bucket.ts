@@ -170,7 +170,11 @@ export class Bucket {
     if (!Number.isInteger(revision) || revision < 0) {
       throw new InvalidArgumentError(`revision must be a non-negative integer (got ${revision})`);
     }
-    return await this.put(key, value, timeout === undefined ? { previousSeq: revision } : { previousSeq: revision, timeout });
+    return await this.put(
+      key,
+      value,
+      timeout === undefined ? { previousSeq: revision } : { previousSeq: revision, timeout },
+    );
   }
 
   async #read(ek: string, query: { seq: number } | { last_by_subj: string }): Promise<KvEntry | null> {
@@ -305,9 +309,13 @@ export class Bucket {
   async #rawKeys(filters: string[], decode: (ek: string) => string): Promise<ReadIterator<string>> {
     const r = await this.#reader(filters, { deliver_policy: "last_per_subject", headers_only: true });
     const plen = this.#b.readPrefix.length + 1;
-    return new ReadIterator(r, (m) => operationOf(m.headers) === "PUT" ? decode(m.subject.slice(plen)) : undefined, () => {
-      this.#readers.delete(r);
-    });
+    return new ReadIterator(
+      r,
+      (m) => operationOf(m.headers) === "PUT" ? decode(m.subject.slice(plen)) : undefined,
+      () => {
+        this.#readers.delete(r);
+      },
+    );
   }
 
   /** Watches keys: initial entries per `include`, the end of them signalled, then live updates. */

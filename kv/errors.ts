@@ -69,7 +69,10 @@ export class BucketNotFoundError extends NatsError {
 }
 
 /**
- * `Kvm.create()` found the bucket already there with a different configuration.
+ * A bucket already there with a different configuration.
+ *
+ * @deprecated Not raised any more: `Kvm.create()` opens an existing bucket as it is, as nats.js
+ * does. Kept so that code naming it still compiles.
  *
  * @example
  * ```ts

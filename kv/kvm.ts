@@ -17,7 +17,7 @@ import {
   type StreamInfo,
 } from "../jetstream/mod.ts";
 import { Bucket } from "./bucket.ts";
-import { type BucketBinding, bindingOf, kvPrefixes, kvStreamConfig } from "./config.ts";
+import { bindingOf, type BucketBinding, kvPrefixes, kvStreamConfig } from "./config.ts";
 import { mapStreamError } from "./map_errors.ts";
 import { KV_STREAM_PREFIX, KvStatusImpl } from "./status.ts";
 import { type KvOpenOptions, kvOpenRules, type KvOptions, type KvStatus } from "./types.ts";
@@ -53,10 +53,12 @@ export class Kvm {
 
   /** The client a handle uses: this manager's, or one with the handle's own `timeout`. */
   #clientFor(opts: { timeout?: number }): JetStreamClient {
-    return opts.timeout === undefined ? this.js : jetstream(this.js.nc, { ...this.js.getOptions(), timeout: opts.timeout });
+    return opts.timeout === undefined
+      ? this.js
+      : jetstream(this.js.nc, { ...this.js.getOptions(), timeout: opts.timeout });
   }
 
-  /** A handle on the stream described by `si`; gets use direct get when the stream allows it and `allow_direct` is not false. */
+  /** A handle on the stream `si` describes: direct gets when the stream allows them and `allow_direct` is not false. */
   #handle(name: string, si: StreamInfo, opts: KvOpenOptions): Bucket {
     const b = bindingOf(name, si, this.js.apiPrefix);
     if (opts.allow_direct === false) b.direct = false;
@@ -111,9 +113,8 @@ export class Kvm {
    * Like nats.js it resolves even when the bucket does not exist (yet), the lookup is not
    * permitted or JetStream does not answer: the handle is then bound as with `bindOnly` (reads,
    * watches and `status()` of a bucket still missing reject with `BucketNotFoundError`, writes
-   * with the publish error). When the JetStream
-   * client was made with `checkAPI: true`, a missing JetStream rejects with
-   * `JetStreamNotEnabledError` instead. With `bindOnly` nothing is sent.
+   * with the publish error). When the JetStream client was made with `checkAPI: true`, a missing
+   * JetStream rejects with `JetStreamNotEnabledError` instead. With `bindOnly` nothing is sent.
    */
   async open(name: string, opts: KvOpenOptions = {}): Promise<Bucket> {
     validateBucket(name);
@@ -122,10 +123,9 @@ export class Kvm {
     try {
       return this.#handle(name, await this.#streams().info(opts.streamName ?? `${KV_STREAM_PREFIX}${name}`), opts);
     } catch (err) {
-      const checkApi = (this.js.getOptions() as { checkAPI?: boolean }).checkAPI === true;
       if (
         isStreamNotFound(err) || err instanceof PermissionViolationError ||
-        (err instanceof JetStreamNotEnabledError && !checkApi)
+        (err instanceof JetStreamNotEnabledError && this.js.getOptions().checkAPI !== true)
       ) return this.#bind(name, opts);
       throw mapStreamError(err, name);
     }

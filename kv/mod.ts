@@ -26,6 +26,8 @@
 export { Kvm } from "./kvm.ts";
 export { Bucket, type KV } from "./bucket.ts";
 export { Base64KeyCodec, NoopKvCodecs } from "./codec.ts";
+export { defaultBucketOpts } from "./defaults.ts";
+export type { KvCodec, RoKV } from "./shapes.ts";
 export { KvWatcher } from "./watch.ts";
 export { KvStatusImpl } from "./status.ts";
 export { kvStreamConfig } from "./config.ts";

@@ -22,6 +22,12 @@ import type { KvCodecs, KvWatchEntry, KvWatchOptions } from "./types.ts";
 
 /** Quiet milliseconds after which an initializing watch asks whether entries are still pending. */
 const INIT_CHECK_MS = 1000;
+/**
+ * Milliseconds between the server's heartbeats to a watcher (as nats.go's ordered consumers): a
+ * consumer lost with its server is noticed after two, and recreated after the last revision seen,
+ * before the history limit can roll the revisions in between out.
+ */
+const WATCH_HEARTBEAT_MS = 5000;
 
 /** What a watcher reads: the stream, the bucket name, the key subject prefix and the codecs. */
 export interface WatchTarget {
@@ -113,7 +119,7 @@ export class KvWatcher implements AsyncIterable<KvWatchEntry>, AsyncDisposable {
       ...(deliver_policy === "by_start_sequence" ? { opt_start_seq: o.resumeFromRevision } : {}),
       ...(o.headers_only || o.metaOnly ? { headers_only: true } : {}),
     });
-    const msgs = await oc.consume({ callback: (m) => this.#onMsg(m) });
+    const msgs = await oc.consume({ callback: (m) => this.#onMsg(m), idle_heartbeat: WATCH_HEARTBEAT_MS });
     this.#msgs = msgs;
     msgs.closed().then((err) => this.#finish(err || undefined));
     if (this.#overflowed) msgs.stop();

@@ -15,6 +15,27 @@ import type { ObjectInfo, ObjectResult } from "./types.ts";
 
 /** Bytes of chunks the consumer may hold (requested plus buffered) at once. */
 const HOLD_BYTES = 4 * 1024 * 1024;
+/**
+ * Milliseconds between the server's heartbeats: a consumer lost with its server is noticed (and
+ * the ordered consumer recreated) after two of them.
+ */
+const HEARTBEAT_MS = 5000;
+/**
+ * Milliseconds to wait for the next chunk once the consumer said none was left: a consumer on a
+ * replica still catching up sees the chunks a moment later.
+ */
+const CATCH_UP_MS = 2000;
+
+/** The next item of `it`, or undefined when none comes within `ms`. */
+async function nextWithin<T>(it: AsyncIterator<T>, ms: number): Promise<IteratorResult<T> | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => timer = setTimeout(() => resolve(undefined), ms));
+  try {
+    return await Promise.race([it.next(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** A download that has started: its result, and whether the stream holds fewer chunks than the info says. */
 export interface Download {
@@ -78,7 +99,7 @@ export async function download(api: JsApi, stream: string, chunkSubject: string,
       const chunkSize = info.options?.max_chunk_size || Math.ceil(info.size / info.chunks) || 1;
       const hold = Math.max(4, Math.min(256, Math.floor(HOLD_BYTES / chunkSize)));
       oc = new OrderedConsumer(api, stream, { filter_subjects: chunkSubject });
-      messages = await oc.consume({ max_messages: hold });
+      messages = await oc.consume({ max_messages: hold, idle_heartbeat: HEARTBEAT_MS });
       available = (await oc.info(true)).num_pending;
       it = messages[Symbol.asyncIterator]();
     } catch (err) {
@@ -86,6 +107,8 @@ export async function download(api: JsApi, stream: string, chunkSubject: string,
     }
   }
   const missing = !setupError && available < info.chunks;
+  // the consumer said no chunk was left after the last one read
+  let drained = false;
 
   const data = new ReadableStream<Uint8Array>({
     start: (controller) => {
@@ -100,8 +123,8 @@ export async function download(api: JsApi, stream: string, chunkSubject: string,
     },
     pull: async (controller) => {
       try {
-        const r = await it!.next();
-        if (r.done) return fail(controller, sizeError(chunks));
+        const r = drained ? await nextWithin(it!, CATCH_UP_MS) : await it!.next();
+        if (!r || r.done) return fail(controller, sizeError(chunks));
         const m = r.value;
         hash.update(m.data);
         size += m.data.length;
@@ -113,10 +136,7 @@ export async function download(api: JsApi, stream: string, chunkSubject: string,
           if (err) return fail(controller, err);
           settle(null);
           controller.close();
-        } else if (m.info.pending === 0) {
-          // chunks went missing while reading
-          return fail(controller, sizeError(chunks));
-        }
+        } else drained = m.info.pending === 0;
       } catch (err) {
         return fail(controller, err as Error);
       }

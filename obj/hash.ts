@@ -12,6 +12,7 @@
  */
 import { InvalidOperationError } from "../src/errors.ts";
 import { Sha256 } from "../wasm/sha256.ts";
+import { chosenSha256 } from "./sha256_choice.ts";
 
 /** An incremental hash: `update` with any number of pieces, then `digest` once. */
 export interface IncrementalHash {
@@ -91,7 +92,8 @@ export function sha256Implementation(): Sha256Implementation {
 /**
  * A new incremental SHA-256, native when the runtime has one (see the module doc), else
  * WebAssembly. Pass `"wasm"` to force the WebAssembly one, or `"native"` to require the native one
- * (throws {@link InvalidOperationError} when the runtime has none).
+ * (throws {@link InvalidOperationError} when the runtime has none); without one, the choice made
+ * with `setSha256Backend()` applies.
  *
  * @example
  * ```ts
@@ -102,7 +104,7 @@ export function sha256Implementation(): Sha256Implementation {
  * console.log(h.digest().length); // 32
  * ```
  */
-export function createSha256(implementation?: Sha256Implementation): IncrementalHash {
+export function createSha256(implementation: Sha256Implementation | undefined = chosenSha256()): IncrementalHash {
   const native = implementation === "wasm" ? null : findNative();
   if (native) return new NativeSha256(native);
   if (implementation === "native") throw new InvalidOperationError("sha256: this runtime has no native hash");

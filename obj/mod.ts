@@ -52,3 +52,6 @@ export type {
 } from "./types.ts";
 export { Sha256 } from "../wasm/sha256.ts";
 export { createSha256, type IncrementalHash, type Sha256Implementation, sha256Implementation } from "./hash.ts";
+export { getSha256Backend, setSha256Backend, type Sha256Backend } from "./sha256_backend.ts";
+export { Base64Codec, Base64UrlCodec, Base64UrlPaddedCodec } from "./base64.ts";
+export { type Placement, StorageType } from "../jetstream/mod.ts";

@@ -15,6 +15,7 @@ import {
 } from "../jetstream/mod.ts";
 import { OBJ_STREAM_PREFIX, validateBucket } from "./codec.ts";
 import { statusOf, streamConfig } from "./status.ts";
+import { BucketNotFoundError } from "./errors.ts";
 import { ObjectStore } from "./store.ts";
 import { type ObjectStoreOptions, objectStoreOptionsRules, type ObjectStoreStatus } from "./types.ts";
 import { bool, checkOptions, type OptionRules } from "../src/option_check.ts";
@@ -53,9 +54,14 @@ export class Objm {
     validateBucket(name);
     checkOptions("object store", opts, objectStoreOptionsRules);
     try {
+      return await ObjectStore.open(this.js, name);
+    } catch (err) {
+      if (!(err instanceof BucketNotFoundError)) throw err;
+    }
+    try {
       await this.#jsm.streams.add(streamConfig(name, opts));
     } catch (err) {
-      // it exists with other settings
+      // another client created it in between
       if (!(err instanceof JetStreamApiError && err.is(JsApiCodes.StreamNameExist))) throw err;
     }
     return await ObjectStore.open(this.js, name);

@@ -13,6 +13,7 @@ import {
   JsApiCodes,
   type PubAck,
   type PurgeResponse,
+  type StreamInfoRequestOptions,
 } from "../jetstream/mod.ts";
 import { DEFAULT_CHUNK_SIZE, infoToJson, parseInfo, subjects, validateBucket, validateObjectName } from "./codec.ts";
 import { download } from "./download.ts";
@@ -39,6 +40,10 @@ import {
 import { bool, checkOptions, type OptionRules } from "../src/option_check.ts";
 import { uploadChunks } from "./upload.ts";
 import { ObjectWatcher, type ObjectWatchOptions, readAllInfos } from "./watch.ts";
+import { sleep } from "../jetstream/util.ts";
+
+/** Downloads tried again (after 250, 500, 1000 ms) when fewer chunks are there than the info says. */
+const MISSING_RETRIES = 3;
 
 /** Options of `info()`. */
 export interface ObjectInfoOptions {
@@ -113,21 +118,22 @@ export class ObjectStore {
     }
   }
 
-  /** The latest info of `name`, deleted or not, or null. */
-  async #rawInfo(name: string): Promise<ObjectInfo | null> {
+  /**
+   * The latest info of `name`, deleted or not, or null. Reads use direct get (any replica may
+   * answer); writes pass `leader`: the stream leader has the latest info, where a replica that
+   * lags could name an object replaced since (whose chunks a put or delete would then miss).
+   */
+  async #rawInfo(name: string, leader = false): Promise<ObjectInfo | null> {
     validateObjectName(name);
-    const subject = this.#s.meta(name);
-    const sm = await this.#guard(() =>
-      this.#direct
-        ? this.#jsm.direct.getMessage(this.stream, { last_by_subj: subject })
-        : this.#jsm.streams.getMessage(this.stream, { last_by_subj: subject })
-    );
-    return sm ? parseInfo(sm.data, sm.seq, sm.timestamp) : null;
+    return await this.#guard(() => this.#readInfo(name, leader));
   }
 
-  /** The latest info of `name` as the stream leader has it (a direct get may be answered by a replica that lags). */
-  async #leaderInfo(name: string): Promise<ObjectInfo | null> {
-    const sm = await this.#jsm.streams.getMessage(this.stream, { last_by_subj: this.#s.meta(name) });
+  /** {@link #rawInfo} with the errors as the API gives them. */
+  async #readInfo(name: string, leader: boolean): Promise<ObjectInfo | null> {
+    const query = { last_by_subj: this.#s.meta(name) };
+    const sm = this.#direct && !leader
+      ? await this.#jsm.direct.getMessage(this.stream, query)
+      : await this.#jsm.streams.getMessage(this.stream, query);
     return sm ? parseInfo(sm.data, sm.seq, sm.timestamp) : null;
   }
 
@@ -174,7 +180,7 @@ export class ObjectStore {
    */
   async #undoPut(chunkSubject: string, info: ObjectInfo | undefined, old: ObjectInfo | null): Promise<void> {
     if (info) {
-      if ((await this.#leaderInfo(info.name))?.nuid === info.nuid) {
+      if ((await this.#readInfo(info.name, true))?.nuid === info.nuid) {
         if (old && !old.deleted) await this.#purge(this.#s.chunks(old.nuid));
         return;
       }
@@ -243,7 +249,7 @@ export class ObjectStore {
     if (meta.options?.link) throw new InvalidArgumentError("put cannot store a link: use link() or linkStore()");
     const wanted = meta.options?.max_chunk_size ?? DEFAULT_CHUNK_SIZE;
     const chunkSize = Math.min(wanted, this.#js.nc.info?.max_payload ?? wanted);
-    const old = await this.#rawInfo(meta.name);
+    const old = await this.#rawInfo(meta.name, true);
     const id = nuid.next();
     const chunkSubject = this.#s.chunks(id);
     let info: ObjectInfo | undefined;
@@ -298,11 +304,19 @@ export class ObjectStore {
       const target = link.bucket === this.name ? this : await ObjectStore.open(this.#js, link.bucket);
       return await target.get(link.name);
     }
-    const d = await download(this.#js.api, this.stream, this.#s.chunks(info.nuid), info);
-    if (!d.missing || !recheck) return d.result;
-    const latest = await this.#leaderInfo(name).catch(() => null);
-    if (!latest || latest.revision === info.revision) return d.result;
-    return latest.deleted ? null : await this.#read(latest, false);
+    const chunks = this.#s.chunks(info.nuid);
+    let d = await download(this.#js.api, this.stream, chunks, info);
+    if (!d.missing) return d.result;
+    if (recheck) {
+      const latest = await this.#readInfo(name, true).catch(() => null);
+      if (latest && latest.revision !== info.revision) return latest.deleted ? null : await this.#read(latest, false);
+    }
+    // the consumer may sit on a replica still catching up: a new one a moment later may see them all
+    for (let i = 0; d.missing && i < MISSING_RETRIES; i++) {
+      await sleep(250 * 2 ** i);
+      d = await download(this.#js.api, this.stream, chunks, info);
+    }
+    return d.result;
   }
 
   /** Reads `name` into one buffer (null when missing); rejects when the content is corrupt. */
@@ -329,12 +343,12 @@ export class ObjectStore {
   }
 
   /**
-   * Deletes `name`: its info is replaced by a deleted marker and its chunks are purged. Rejects
-   * with {@link ObjectNotFoundError} when it never existed; a no-op when already deleted.
+   * Deletes `name`: its info is replaced by a deleted marker and its chunks are purged. Resolves
+   * `{ success: false, purged: 0 }` when it never existed (as nats.js); a no-op when already deleted.
    */
   async delete(name: string): Promise<PurgeResponse> {
-    const info = await this.#rawInfo(name);
-    if (!info) throw new ObjectNotFoundError(this.name, name);
+    const info = await this.#rawInfo(name, true);
+    if (!info) return { success: false, purged: 0 };
     if (info.deleted) return { success: true, purged: 0 };
     const marker: ObjectInfo = {
       ...info,
@@ -357,11 +371,12 @@ export class ObjectStore {
   async update(name: string, meta: Partial<ObjectStoreMeta> = {}): Promise<PubAck> {
     if (meta?.options !== undefined) throw new InvalidArgumentError("update cannot change an object's options");
     checkOptions("update meta", meta, objectStoreUpdateRules);
-    const info = await this.info(name);
-    if (!info) throw new ObjectNotFoundError(this.name, name);
+    const info = await this.#rawInfo(name, true);
+    if (!info || info.deleted) throw new ObjectNotFoundError(this.name, name);
     const newName = meta.name ?? name;
     validateObjectName(newName);
-    if (newName !== name && await this.info(newName)) throw new ObjectExistsError(this.name, newName);
+    const taken = newName === name ? null : await this.#rawInfo(newName, true);
+    if (taken && !taken.deleted) throw new ObjectExistsError(this.name, newName);
     const next: ObjectInfo = { ...info, name: newName, mtime: new Date().toISOString() };
     if (meta.description !== undefined) next.description = meta.description;
     if (meta.headers !== undefined) next.headers = meta.headers;
@@ -375,7 +390,7 @@ export class ObjectStore {
 
   async #addLink(name: string, link: { bucket: string; name?: string }): Promise<ObjectInfo> {
     validateObjectName(name);
-    const existing = await this.#rawInfo(name);
+    const existing = await this.#rawInfo(name, true);
     if (existing && !existing.deleted && !existing.options?.link) throw new ObjectExistsError(this.name, name);
     const info: ObjectInfo = {
       name,
@@ -440,9 +455,12 @@ export class ObjectStore {
     return statusOf(si);
   }
 
-  /** The bucket's status; {@link BucketNotFoundError} when it is gone. */
-  async status(): Promise<ObjectStoreStatus> {
-    return statusOf(await this.#guard(() => this.#jsm.streams.info(this.stream)));
+  /**
+   * The bucket's status; {@link BucketNotFoundError} when it is gone. `opts` asks the stream info
+   * for more (e.g. `subjects_filter`, `deleted_details`), found in `streamInfo`.
+   */
+  async status(opts?: StreamInfoRequestOptions): Promise<ObjectStoreStatus> {
+    return statusOf(await this.#guard(() => this.#jsm.streams.info(this.stream, opts)));
   }
 
   /** Deletes the bucket and everything in it. */

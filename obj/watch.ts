@@ -24,6 +24,12 @@ export interface ObjectWatchOptions {
 /** The rules of {@link ObjectWatchOptions} (`includeHistory` and `updatesOnly` exclude each other). */
 export const objectWatchRules: OptionRules = { ignoreDeletes: bool, includeHistory: bool, updatesOnly: bool };
 
+/**
+ * Milliseconds between the server's heartbeats (as nats.go's ordered consumers): a consumer lost
+ * with its server is noticed after two, and recreated after the last info seen.
+ */
+const HEARTBEAT_MS = 5000;
+
 function infoOf(m: JsMsg): ObjectInfo {
   return parseInfo(m.data, m.info.streamSequence, new Date(m.info.timestamp).toISOString());
 }
@@ -42,7 +48,7 @@ export async function readAllInfos(api: JsApi, stream: string, allMeta: string):
     filter_subjects: allMeta,
     deliver_policy: DeliverPolicy.LastPerSubject,
   });
-  const messages = await oc.consume({ max_messages: 256 });
+  const messages = await oc.consume({ max_messages: 256, idle_heartbeat: HEARTBEAT_MS });
   const out: ObjectInfo[] = [];
   try {
     if ((await oc.info(true)).num_pending === 0) return out;
@@ -95,7 +101,7 @@ export class ObjectWatcher implements AsyncIterable<ObjectWatchInfo>, AsyncDispo
       ? DeliverPolicy.All
       : DeliverPolicy.LastPerSubject;
     const oc = new OrderedConsumer(api, stream, { filter_subjects: allMeta, deliver_policy });
-    const messages = await oc.consume({ max_messages: 256 });
+    const messages = await oc.consume({ max_messages: 256, idle_heartbeat: HEARTBEAT_MS });
     const pending = (await oc.info(true)).num_pending;
     return new ObjectWatcher(oc, messages, pending, opts.ignoreDeletes === true);
   }

@@ -13,6 +13,7 @@ step "deno lint"; "$deno" lint
 step "deno check"; "$deno" check "${entries[@]}" tests/ bench/ scripts/*.ts
 step "deno check --doc-only (examples in doc comments)"; "$deno" check --doc-only "${entries[@]}"
 step "deno doc --lint ${entries[*]}"; "$deno" doc --lint "${entries[@]}"
+step "every nats.js 3.4 export name resolves from the matching entry"; "$deno" run -A scripts/compat_names.ts
 step "library code avoids APIs Node 20 lacks, and Deno/node: outside the runtime entries"
 lib=(src jetstream kv obj service wasm)
 if grep -rnE 'Promise\.withResolvers|Array\.fromAsync|Uint8Array\.fromBase64|\.toBase64\(' "${lib[@]}" --include='*.ts' |

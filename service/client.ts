@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { NoRespondersError } from "../src/errors.ts";
+import type { QueuedIterator } from "../src/api_shapes.ts";
 import type { NatsConnection } from "../src/nats.ts";
+import { QueuedIteratorImpl } from "../src/queued_iterator.ts";
 import type { RequestManyOptions } from "../src/request.ts";
 import { withDefaults } from "../src/option_check.ts";
 import { controlSubject } from "./discovery.ts";
@@ -15,9 +16,13 @@ import { type ServiceClient, type ServiceIdentity, type ServiceInfo, type Servic
 /** How long a client collects replies by default (ms). */
 export const DEFAULT_MAX_WAIT = 2000;
 
+/** How a client collects replies when given no options (as nats.js): until they stop coming, at most 2 s. */
+export const DEFAULT_CLIENT_OPTIONS: RequestManyOptions = { strategy: "stall", maxWait: DEFAULT_MAX_WAIT };
+
 /**
- * The implementation of {@link ServiceClient}. Replies that are service errors or not JSON are
- * skipped; when no service listens the iteration is empty.
+ * The implementation of {@link ServiceClient}. As in nats.js, the iteration throws
+ * `NoRespondersError` when no service listens, the `SyntaxError` of a reply that is not JSON, and
+ * the {@link ServiceError} of an error reply, after the replies that came before it.
  *
  * @example
  * ```ts ignore
@@ -30,42 +35,43 @@ export class ServiceClientImpl implements ServiceClient {
   readonly #opts: RequestManyOptions;
   readonly #prefix: string;
 
-  /** A client on `nc` that collects replies as `opts` says, under `prefix`. */
-  constructor(nc: NatsConnection, opts: RequestManyOptions, prefix: string) {
+  /**
+   * A client on `nc` that collects replies as `opts` says (none: {@link DEFAULT_CLIENT_OPTIONS};
+   * without `maxWait`, 2 s), under `prefix`.
+   */
+  constructor(nc: NatsConnection, opts: RequestManyOptions | undefined, prefix: string) {
     this.#nc = nc;
-    this.#opts = withDefaults({ maxWait: DEFAULT_MAX_WAIT }, opts);
+    this.#opts = opts === undefined ? DEFAULT_CLIENT_OPTIONS : withDefaults({ maxWait: DEFAULT_MAX_WAIT }, opts);
     this.#prefix = prefix;
   }
 
-  ping(name?: string, id?: string): Promise<AsyncIterable<ServiceIdentity>> {
+  ping(name?: string, id?: string): Promise<QueuedIterator<ServiceIdentity>> {
     return this.#query<ServiceIdentity>(ServiceVerb.PING, name, id);
   }
 
-  stats(name?: string, id?: string): Promise<AsyncIterable<ServiceStats>> {
+  stats(name?: string, id?: string): Promise<QueuedIterator<ServiceStats>> {
     return this.#query<ServiceStats>(ServiceVerb.STATS, name, id);
   }
 
-  info(name?: string, id?: string): Promise<AsyncIterable<ServiceInfo>> {
+  info(name?: string, id?: string): Promise<QueuedIterator<ServiceInfo>> {
     return this.#query<ServiceInfo>(ServiceVerb.INFO, name, id);
   }
 
-  async #query<T>(verb: ServiceVerb, name?: string, id?: string): Promise<AsyncIterable<T>> {
-    const replies = await this.#nc.requestMany(controlSubject(verb, name, id, this.#prefix), undefined, this.#opts);
-    return (async function* (): AsyncGenerator<T> {
-      try {
-        for await (const msg of replies) {
-          if (ServiceError.isServiceError(msg)) continue;
-          let value: T;
-          try {
-            value = msg.json<T>();
-          } catch {
-            continue;
-          }
-          yield value;
-        }
-      } catch (err) {
-        if (!(err instanceof NoRespondersError)) throw err;
+  async #query<T>(verb: ServiceVerb, name?: string, id?: string): Promise<QueuedIterator<T>> {
+    const replies = (await this.#nc.requestMany(controlSubject(verb, name, id, this.#prefix), undefined, this.#opts))
+      [Symbol.asyncIterator]();
+    // stopping the results stops collecting (the inbox is unsubscribed)
+    const out = new QueuedIteratorImpl<T>(() => void replies.return?.());
+    (async () => {
+      for (let r = await replies.next(); !r.done && !out.ended; r = await replies.next()) {
+        const err = ServiceError.toServiceError(r.value);
+        if (err) throw err;
+        out.push(r.value.json<T>());
       }
-    })();
+    })().then(() => out.end(), (err) => {
+      void replies.return?.();
+      out.end(err);
+    });
+    return out;
   }
 }

@@ -23,7 +23,12 @@ export const ServiceApiPrefix = "$SRV";
  * console.log(controlSubject("PING", "calc")); // "$SRV.PING.calc"
  * ```
  */
-export function controlSubject(verb: ServiceVerb, name?: string, id?: string, prefix = ServiceApiPrefix): string {
+export function controlSubject(
+  verb: ServiceVerb | `${ServiceVerb}`,
+  name?: string,
+  id?: string,
+  prefix = ServiceApiPrefix,
+): string {
   if (id && !name) throw new InvalidArgumentError("a service id needs a service name");
   return [prefix, verb, name, id].filter((t) => t).join(".");
 }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { QueuedIterator } from "../src/api_shapes.ts";
 import { checkGroupPrefix, checkName, joinSubject } from "./validate.ts";
 import type { EndpointSpec } from "./endpoint.ts";
 import {
@@ -16,7 +17,7 @@ import {
 import { checkOptions } from "../src/option_check.ts";
 
 /** Starts endpoints for a group (the service). */
-export type EndpointStarter = (spec: EndpointSpec) => AsyncIterable<ServiceMsg>;
+export type EndpointStarter = (spec: EndpointSpec) => QueuedIterator<ServiceMsg>;
 
 /**
  * The implementation of {@link ServiceGroup}.
@@ -40,7 +41,7 @@ export class ServiceGroupImpl implements ServiceGroup {
     this.#queue = queue;
   }
 
-  addEndpoint(name: string, opts?: ServiceHandler | EndpointOptions): AsyncIterable<ServiceMsg> {
+  addEndpoint(name: string, opts?: ServiceHandler | EndpointOptions): QueuedIterator<ServiceMsg> {
     checkName("endpoint", name);
     const o: EndpointOptions = typeof opts === "function"
       ? { handler: opts }

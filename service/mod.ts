@@ -26,6 +26,7 @@
 export { Svcm, type SvcmOptions } from "./svcm.ts";
 export { ServiceError, ServiceErrorCodeHeader, ServiceErrorHeader } from "./error.ts";
 export { controlSubject, ServiceApiPrefix } from "./discovery.ts";
+export type { EndpointStats, ServiceMetadata, ServiceResponse } from "./shapes.ts";
 export {
   type Endpoint,
   type EndpointInfo,

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { QueuedIterator } from "../src/api_shapes.ts";
 import { deferred } from "../src/encoding.ts";
 import { InvalidArgumentError, InvalidOperationError, type NatsError } from "../src/errors.ts";
 import { checkOptions } from "../src/option_check.ts";
@@ -78,9 +79,9 @@ export class ServiceImpl implements Service {
     if (err && !this.#stopping) this.stop(err);
   }
 
-  #addEndpoint(spec: EndpointSpec): AsyncIterable<ServiceMsg> {
+  #addEndpoint(spec: EndpointSpec): QueuedIterator<ServiceMsg> {
     if (this.#stopping) throw new InvalidOperationError(`service '${this.name}' is stopped`);
-    const ep = new ServiceEndpoint(this.#nc, spec, (err) => this.#subClosed(err));
+    const ep = new ServiceEndpoint(this.#nc, spec, (err) => this.#subClosed(err), () => void this.stop());
     this.#endpoints.push(ep);
     return ep.iterable();
   }
@@ -141,7 +142,7 @@ export class ServiceImpl implements Service {
     return this.#stopping;
   }
 
-  addEndpoint(name: string, opts?: ServiceHandler | EndpointOptions): AsyncIterable<ServiceMsg> {
+  addEndpoint(name: string, opts?: ServiceHandler | EndpointOptions): QueuedIterator<ServiceMsg> {
     return this.#root.addEndpoint(name, opts);
   }
 

@@ -18,12 +18,14 @@ function headerSafe(text: string): string {
 export class ServiceMsgImpl implements ServiceMsg {
   readonly #msg: Msg;
   readonly #onError: (code: number, description: string) => void;
+  readonly #onAnswer: (() => void) | undefined;
   #responded = false;
 
-  /** Wraps `msg`; `onError` is told about every `respondError`. */
-  constructor(msg: Msg, onError: (code: number, description: string) => void) {
+  /** Wraps `msg`; `onError` is told about every `respondError`, `onAnswer` about every response sent. */
+  constructor(msg: Msg, onError: (code: number, description: string) => void, onAnswer?: () => void) {
     this.#msg = msg;
     this.#onError = onError;
+    this.#onAnswer = onAnswer;
   }
 
   get subject(): string {
@@ -54,6 +56,7 @@ export class ServiceMsgImpl implements ServiceMsg {
   respond(payload?: Payload, options?: RespondOptions): boolean {
     const sent = this.#msg.respond(payload, options);
     this.#responded = true; // not when it threw (a bad payload): the service then answers 500
+    this.#onAnswer?.();
     return sent;
   }
 

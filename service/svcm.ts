@@ -59,8 +59,12 @@ export class Svcm {
     }
   }
 
-  /** A client that collects discovery replies for `opts.maxWait` ms (default 2000). */
-  client(opts: RequestManyOptions = {}, prefix: string = this.#prefix): ServiceClient {
+  /**
+   * A client that collects discovery replies as `opts` says. Without options, as nats.js: until
+   * they stop coming for 300 ms (`strategy: "stall"`), at most 2 s; options without `maxWait`
+   * collect for 2 s.
+   */
+  client(opts?: RequestManyOptions, prefix: string = this.#prefix): ServiceClient {
     checkOptions("service client", opts, REQUEST_MANY_OPTION_RULES);
     subject(false)(prefix, "service client prefix");
     return new ServiceClientImpl(this.#nc, opts, prefix);

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { QueuedIterator } from "../src/api_shapes.ts";
 import type { Payload } from "../src/encoding.ts";
 import type { NatsError } from "../src/errors.ts";
 import type { Msg, RespondOptions } from "../src/msg.ts";
@@ -16,7 +17,8 @@ export const queueRule: OptionRule = (v, label) => {
 };
 
 /**
- * The `type` field of each discovery response.
+ * The `type` field of each discovery response: a TypeScript enum, as in nats.js (its members are
+ * also types, e.g. `ServiceResponseType.PING`).
  *
  * @example
  * ```ts
@@ -24,19 +26,18 @@ export const queueRule: OptionRule = (v, label) => {
  * console.log(ServiceResponseType.PING); // "io.nats.micro.v1.ping_response"
  * ```
  */
-export const ServiceResponseType = {
+export enum ServiceResponseType {
   /** A `STATS` response. */
-  STATS: "io.nats.micro.v1.stats_response",
+  STATS = "io.nats.micro.v1.stats_response",
   /** An `INFO` response. */
-  INFO: "io.nats.micro.v1.info_response",
+  INFO = "io.nats.micro.v1.info_response",
   /** A `PING` response. */
-  PING: "io.nats.micro.v1.ping_response",
-} as const;
-/** One of the {@link ServiceResponseType} values. */
-export type ServiceResponseType = typeof ServiceResponseType[keyof typeof ServiceResponseType];
+  PING = "io.nats.micro.v1.ping_response",
+}
 
 /**
- * The discovery verbs a service answers under `$SRV`.
+ * The discovery verbs a service answers under `$SRV`: a TypeScript enum, as in nats.js (its
+ * members are also types, e.g. `ServiceVerb.INFO`).
  *
  * @example
  * ```ts
@@ -44,16 +45,14 @@ export type ServiceResponseType = typeof ServiceResponseType[keyof typeof Servic
  * console.log(`$SRV.${ServiceVerb.INFO}`); // "$SRV.INFO"
  * ```
  */
-export const ServiceVerb = {
+export enum ServiceVerb {
   /** Identity only: for discovery and round-trip times. */
-  PING: "PING",
+  PING = "PING",
   /** Request counters of every endpoint. */
-  STATS: "STATS",
+  STATS = "STATS",
   /** Description and endpoints. */
-  INFO: "INFO",
-} as const;
-/** One of the {@link ServiceVerb} values. */
-export type ServiceVerb = typeof ServiceVerb[keyof typeof ServiceVerb];
+  INFO = "INFO",
+}
 
 /** A request received by an endpoint: a {@link Msg} that can also answer with a service error. */
 export interface ServiceMsg extends Msg {
@@ -170,8 +169,12 @@ export interface ServiceConfig {
   metadata?: Record<string, string>;
   /** Default queue group of every endpoint (default `"q"`); an empty string means no queue group. */
   queue?: string;
-  /** Returns extra data reported as `data` in each endpoint's STATS entry. */
-  statsHandler?: (endpoint: EndpointInfo) => unknown | Promise<unknown>;
+  /**
+   * Returns extra data reported as `data` in each endpoint's STATS entry. It is given the endpoint
+   * as INFO reports it and as nats.js passes it (`queue`, `handler`); when it throws, the STATS
+   * entry has no `data` and counts an error (as in nats.js).
+   */
+  statsHandler?: (endpoint: EndpointInfo & Endpoint) => unknown | Promise<unknown>;
 }
 
 /** The rules of {@link ServiceConfig} (the name and version are checked in full after them). */
@@ -188,9 +191,11 @@ export const serviceConfigRules: OptionRules = {
 export interface ServiceGroup {
   /**
    * Adds an endpoint listening on `<prefix>.<subject>` (the subject defaults to `name`). Pass a
-   * handler, or options with an optional handler. Without a handler, iterate the returned value.
+   * handler, or options with an optional handler. Without a handler, iterate the returned value:
+   * as in nats.js, stopping it (`stop()`, or leaving the loop) stops the service. With a handler
+   * it cannot be iterated, and its `stop()` does nothing.
    */
-  addEndpoint(name: string, opts?: ServiceHandler | EndpointOptions): AsyncIterable<ServiceMsg>;
+  addEndpoint(name: string, opts?: ServiceHandler | EndpointOptions): QueuedIterator<ServiceMsg>;
   /**
    * Adds a nested group `<prefix>.<name>` (a subject without `>`, may be empty). `queue` is the
    * default queue group of its endpoints (an empty string: none); it inherits this group's otherwise.
@@ -213,18 +218,24 @@ export interface Service extends ServiceGroup {
   /** Zeroes every endpoint's counters and sets `started` to now. */
   reset(): void;
   /**
-   * Drains every endpoint and discovery subscription, waits for requests in flight, then resolves
-   * (and resolves `stopped`) with `err` or null. Does not close the connection.
+   * Drains every endpoint and discovery subscription, waits until the requests async handlers are
+   * working on are answered (or their handlers end), then resolves (and resolves `stopped`) with
+   * `err` or null. It does not wait for the handler that calls it, nor for iterating loops (they
+   * end once the requests already queued are read). Does not close the connection.
    */
   stop(err?: Error): Promise<null | Error>;
 }
 
-/** Queries services over the `$SRV` subjects, collecting every reply that arrives in time. */
+/**
+ * Queries services over the `$SRV` subjects, collecting every reply that arrives in time. The
+ * iteration throws `NoRespondersError` when no service answers, and ends with the error of a
+ * reply that is not a response (not JSON, or a service error); `stop()` ends it early.
+ */
 export interface ServiceClient {
   /** Pings every service, those named `name`, or the instance `name`/`id`. */
-  ping(name?: string, id?: string): Promise<AsyncIterable<ServiceIdentity>>;
+  ping(name?: string, id?: string): Promise<QueuedIterator<ServiceIdentity>>;
   /** Collects STATS responses (same addressing as `ping`). */
-  stats(name?: string, id?: string): Promise<AsyncIterable<ServiceStats>>;
+  stats(name?: string, id?: string): Promise<QueuedIterator<ServiceStats>>;
   /** Collects INFO responses (same addressing as `ping`). */
-  info(name?: string, id?: string): Promise<AsyncIterable<ServiceInfo>>;
+  info(name?: string, id?: string): Promise<QueuedIterator<ServiceInfo>>;
 }

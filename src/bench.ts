@@ -298,7 +298,9 @@ export class Bench {
     this.perf.mark("reqStart");
     if (this.asyncRequests) {
       const replies: Promise<unknown>[] = [];
-      for (let i = 0; i < this.msgs; i++) replies.push(this.nc.request(this.subject, this.payload, { timeout: 20_000 }));
+      for (let i = 0; i < this.msgs; i++) {
+        replies.push(this.nc.request(this.subject, this.payload, { timeout: 20_000 }));
+      }
       await Promise.all(replies);
     } else {
       for (let i = 0; i < this.msgs; i++) await this.nc.request(this.subject, this.payload);

@@ -60,6 +60,7 @@ export { type Credentials, parseCreds } from "./auth/creds.ts";
 export type { Seed } from "./auth/nkey_sign.ts";
 export { wsDial, wsDialer, type WsFactory, type WsSocket, wsUrl } from "./transport/websocket.ts";
 export { buildAuthenticator } from "./auth/build_authenticator.ts";
+export * as nkeys from "./auth/nkeys_api.ts";
 export type { JwtAuth, NKeyAuth, NoAuth, TokenAuth, UserPass } from "./auth/auth_shapes.ts";
 export type {
   ClientPingStatus,
@@ -76,7 +77,8 @@ export type {
   StaleConnectionStatus,
 } from "./status_types.ts";
 export type { MsgCallback, Publisher, QueuedIterator, SubOpts } from "./api_shapes.ts";
-export { hasWsProtocol, type WsConnectionOptions, wsconnect, type WsSocketFactory } from "./ws_connect.ts";
+export type { ReconnectToServerHandler, Server } from "./server_shapes.ts";
+export { hasWsProtocol, wsconnect, type WsConnectionOptions, type WsSocketFactory } from "./ws_connect.ts";
 export { Bench, type BenchOpts, Metric } from "./bench.ts";
 export { Perf } from "./util/perf.ts";
 export { Empty } from "./util/empty.ts";

@@ -170,6 +170,7 @@ export class MsgHdrsImpl implements MsgHdrs {
       else m.set(name, [value]);
     }
     this.#fields = m;
+    this.#description = this.description; // read from the raw block before it is dropped
     this.#raw = undefined;
     return m;
   }

@@ -5,7 +5,7 @@
  * of KV watchers.
  */
 import assert from "node:assert/strict";
-import { connect, InvalidArgumentError, type NatsConnection, SlowConsumerError } from "../mod.ts";
+import { connect, InvalidArgumentError, type NatsConnection, NoRespondersError, SlowConsumerError } from "../mod.ts";
 import {
   jetstream,
   type JetStreamManager,
@@ -508,8 +508,8 @@ Deno.test("feature options - services refuse bad configs and endpoint options be
     ["client misspelt", () => svcm.client({ maxwait: 100 } as Loose)],
     ["client bad prefix", () => svcm.client({}, "a b")],
   ]);
-  const found = await Array.fromAsync(await svcm.client({ maxWait: 500 }).ping());
-  assert.equal(found.length, 0, "no service was started");
+  // no service was started: nobody answers
+  await assert.rejects(Array.fromAsync(await svcm.client({ maxWait: 500 }).ping()), NoRespondersError);
 
   const service = await svcm.add({ name: "s", version: "1.0.0-rc.1", description: undefined, queue: undefined });
   await refusesAll([

@@ -83,7 +83,8 @@ async function expectConnectRejected(opening: string | Uint8Array, re: RegExp): 
   const bytes = typeof opening === "string" ? enc.encode(opening) : opening;
   await withPeer(bytes, undefined, async (port) => {
     await assert.rejects(dial(port), (err: unknown) => {
-      assert.ok(err instanceof ProtocolError, `${JSON.stringify(opening).slice(0, 80)}: got ${err}`);
+      const what = typeof opening === "string" ? JSON.stringify(opening).slice(0, 80) : `${opening.length} bytes`;
+      assert.ok(err instanceof ProtocolError, `${what}: got ${err}`);
       assert.match(err.message, re);
       return true;
     });
@@ -186,6 +187,8 @@ Deno.test("hostile server - a MSG whose size is above max_payload is an error at
 });
 
 Deno.test("hostile server - a MSG whose size lies about its payload is an error at the missing CRLF", async () => {
+  // the byte after the 3 bytes of payload is not CR: an error although no LF follows
+  await expectClosedAfterHandshake("MSG a 1 3\r\nhell", /missing CRLF/);
   await expectClosedAfterHandshake("MSG a 1 3\r\nhello world\r\n", /missing CRLF/);
 });
 

@@ -150,12 +150,12 @@ Deno.test("jetstream consume - nak, nak with delay, term and working", async () 
   assert.equal(await messages.closed(), undefined);
 });
 
-Deno.test("jetstream consume - a deleted consumer ends consume with a typed error", async () => {
+Deno.test("jetstream consume - with abort_on_missing_resource a deleted consumer ends consume with a typed error", async () => {
   await using srv = await NatsServer.start({ jetstream: true });
   await using nc = await connect({ servers: srv.url });
   const { js, jsm } = await setup(nc, 1);
   const c = await js.consumers.get("S", "c");
-  const messages = await c.consume({ max_messages: 5, expires: 5000 });
+  const messages = await c.consume({ max_messages: 5, expires: 5000, abort_on_missing_resource: true });
   const notes: ConsumerNotification[] = [];
   (async () => {
     for await (const s of messages.status()) notes.push(s);
@@ -274,12 +274,12 @@ Deno.test("jetstream consume - fetch with idle_heartbeat ends with HeartbeatsMis
   assert.ok(notes.includes("heartbeat"), notes.join(","));
   // a silent server: the fetch fails after about two intervals instead of waiting 20 s
   const t0 = performance.now();
-  const silent = await c.fetch({ max_messages: 5, expires: 20_000, idle_heartbeat: 300 });
+  const silent = await c.fetch({ max_messages: 5, expires: 20_000, idle_heartbeat: 500 });
   srv.signal("SIGSTOP");
   try {
     await assert.rejects(
       Array.fromAsync(silent),
-      (err) => err instanceof HeartbeatsMissedError && err.intervalMs === 300,
+      (err) => err instanceof HeartbeatsMissedError && err.intervalMs === 500,
     );
     const elapsed = performance.now() - t0;
     assert.ok(elapsed < 3000, `ended after ${elapsed} ms`);

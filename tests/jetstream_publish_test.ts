@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { connect, headers, NoRespondersError } from "../mod.ts";
-import { jetstream, JetStreamApiError, jetstreamManager, JsApiCodes, nanos, type PubAck } from "../jetstream/mod.ts";
+import {
+  jetstream,
+  JetStreamApiError,
+  jetstreamManager,
+  JetStreamNotEnabledError,
+  JsApiCodes,
+  nanos,
+  type PubAck,
+} from "../jetstream/mod.ts";
 import { NatsServer } from "./helpers/server.ts";
 import { waitFor } from "./helpers/util.ts";
 
@@ -74,7 +82,10 @@ Deno.test("jetstream publish - each failed expectation is a typed error", async 
   );
   const wild = await js.publish("e.c", "4", { expect: { lastSubjectSequence: 3, lastSubjectSequenceSubject: "e.*" } });
   assert.equal(wild.seq, 4);
-  await assert.rejects(() => js.publish("nostream", "x", { retries: 0 }), NoRespondersError);
+  await assert.rejects(
+    () => js.publish("nostream", "x", { retries: 0 }),
+    (e) => e instanceof JetStreamNotEnabledError && e.cause instanceof NoRespondersError,
+  );
 });
 
 Deno.test("jetstream publish - per-message TTL expires messages", async () => {

@@ -264,7 +264,7 @@ Deno.test("kv codec - streamName names the backing stream on create, open and up
     assert.equal((await kv.status()).bucket, "orders");
     assert.equal((await kv.status()).values, 1);
 
-    await assert.rejects(kvm.open("orders"), BucketNotFoundError);
+    await assert.rejects((await kvm.open("orders")).get("o1"), BucketNotFoundError);
     const opened = await kvm.open("orders", { streamName: "ORDERS_KV" });
     assert.equal((await opened.get("o1"))?.string(), "new");
     const bound = await kvm.open("orders", { streamName: "ORDERS_KV", bindOnly: true });

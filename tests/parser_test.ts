@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FrameReader } from "../src/protocol/reader.ts";
+import { FrameReader, MAX_CONTROL_LINE, PAYLOAD_SLACK } from "../src/protocol/reader.ts";
 import { ProtocolError } from "../mod.ts";
 import {
   F_DATA,
@@ -11,6 +11,7 @@ import {
   F_SUBJ,
   F_SUBJ_LEN,
   FRAME_WORDS,
+  S_RESUME,
   STATUS_WORDS,
 } from "../src/protocol/frames.ts";
 
@@ -158,6 +159,11 @@ Deno.test("parser - bad bytes give a clear protocol error", () => {
     ["MSG a 1 3\nabc\r\n", /missing CRLF/],
     ["PINGX\r\n", /unknown protocol operation/],
     ["MSG a 1 200000\r\n", /larger than the allowed payload/, 100],
+    // the case bit of '+' and '-' makes control characters, not +OK / -ERR
+    ["\x0bOK\r\n", /unknown protocol operation/],
+    ["\rERR 'x'\r\n", /unknown protocol operation/],
+    ["INFO {}x\r\n", /INFO is not a JSON object/],
+    ["INFO\r\n", /INFO is not a JSON object/],
   ];
   for (const [text, re, max] of cases) {
     const { error, frames } = feed([enc.encode("PING\r\n" + text)], max ?? 1 << 20);
@@ -229,4 +235,116 @@ Deno.test("parser - a reader that grew for a large frame gives the memory back o
   // and it grows again when needed
   assert.deepEqual(pass(frame.subarray(0, head.length + big + 2)), [big]);
   assert.ok(r.memoryBytes > big);
+});
+
+Deno.test("parser - a stream is rejected at the first byte that proves it invalid, before any CRLF", () => {
+  const bad: [string, RegExp][] = [
+    ["\0", /unknown protocol operation/],
+    ["\0".repeat(4096), /unknown protocol operation/],
+    ["PUB foo 1", /unknown protocol operation/],
+    ["PINGX", /unknown protocol operation/],
+    ["PING\r\r", /unknown protocol operation/],
+    ["+OKX", /unknown protocol operation/],
+    ["-ERRx", /unknown protocol operation/],
+    ["-ERR\rx", /unknown protocol operation/],
+    ["MSGX", /unknown protocol operation/],
+    ["MSG a 1x", /invalid number/],
+    ["MSG a 99999999999", /invalid number/],
+    ["MSG a 2147483648 ", /invalid number/],
+    ["MSG a 1 r 5x", /invalid number/],
+    ["MSG a 1 r 5 6", /wrong number of arguments/],
+    ["HMSG a 1 r 2 3 4", /wrong number of arguments/],
+    ["HMSG a 1 2 x", /invalid number/],
+    ["INFO x", /INFO is not a JSON object/],
+    ["INFO  [", /INFO is not a JSON object/],
+    ["INFOx", /unknown protocol operation/],
+    ["MSG a 1 3\r\nabcX", /missing CRLF/],
+  ];
+  for (const [text, re] of bad) {
+    const { error, frames } = feed([enc.encode("PING\r\n" + text)]);
+    assert.ok(error instanceof ProtocolError, `${JSON.stringify(text)} is rejected before its line ends`);
+    assert.match(error.message, re, JSON.stringify(text));
+    assert.equal(frames.length, 1);
+  }
+  // prefixes of valid lines wait for more bytes
+  const waiting = [
+    "M",
+    "MSG",
+    "MSG ",
+    "MSG a 1",
+    "MSG a 1 r 5",
+    "MSG a 1 3\r",
+    "MSG a 1 3\r\nabc\r",
+    "HMSG a 1 r 2 3",
+    "I",
+    "INFO",
+    "INFO \t ",
+    "INFO {",
+    "-ERR",
+    "-ERR\r",
+    "-ERR 'x",
+    "PING\r",
+    "P",
+    "+OK\r",
+    "msg a\r 1 2",
+  ];
+  for (const text of waiting) {
+    const { error, frames } = feed([enc.encode("PING\r\n" + text)]);
+    assert.equal(error, undefined, `${JSON.stringify(text)} can still become valid`);
+    assert.equal(frames.length, 1);
+  }
+});
+
+Deno.test("parser - a control line arriving in tiny reads is checked once per byte, not once per read", () => {
+  const r = new FrameReader();
+  r.maxPayload = 1 << 20;
+  const subject = "s".repeat(MAX_CONTROL_LINE - 64);
+  const stream = enc.encode(`MSG ${subject} 7 5\r\nhello\r\n`);
+  const deadline = Date.now() + 60_000;
+  let frames = 0;
+  for (let off = 0; off < stream.length; off += 16) {
+    const piece = stream.subarray(off, Math.min(off + 16, stream.length));
+    const target = r.readTarget();
+    target.set(piece);
+    r.commit(piece.length);
+    frames += r.scan();
+    assert.equal(r.pendingError(), undefined);
+    if (frames === 0 && r.end < `MSG ${subject} 7 5\r\n`.length) {
+      // the scan remembers how much of the unfinished line it checked (a trailing CR waits for its LF)
+      const checked = stream[r.end - 1] === 0x0d ? r.end - 1 : r.end;
+      assert.equal(r.table[S_RESUME], checked, `after ${r.end} bytes`);
+    }
+    assert.ok(Date.now() < deadline, "bounded time");
+  }
+  assert.equal(frames, 1);
+});
+
+Deno.test("parser - the reader never grows past its documented memory ceiling", () => {
+  const r = new FrameReader();
+  r.maxPayload = 1 << 20;
+  const subject = "s".repeat(MAX_CONTROL_LINE - 32);
+  const size = r.maxPayload + PAYLOAD_SLACK;
+  const head = enc.encode(`MSG ${subject} 7 ${size}\r\n`);
+  const stream = new Uint8Array(head.length + size + 2);
+  stream.set(head);
+  stream.fill(0x61, head.length, head.length + size);
+  stream.set(enc.encode("\r\n"), head.length + size);
+  const rand = rng(3);
+  let frames = 0;
+  let peak = 0;
+  for (let off = 0; off < stream.length;) {
+    const target = r.readTarget();
+    const n = Math.min(target.length, stream.length - off, 1 + Math.floor(rand() * 200_000));
+    target.set(stream.subarray(off, off + n));
+    off += n;
+    r.commit(n);
+    peak = Math.max(peak, r.memoryBytes);
+    frames += r.scan();
+    assert.equal(r.pendingError(), undefined);
+  }
+  assert.equal(frames, 1);
+  assert.ok(peak <= r.memoryCeiling, `peak ${peak} <= ceiling ${r.memoryCeiling}`);
+  // one byte more than the limit is refused at the control line, before anything is buffered
+  const { error } = feed([enc.encode(`MSG a 1 ${size + 1}\r\n`)], r.maxPayload);
+  assert.match(error?.message ?? "", /larger than the allowed payload/);
 });

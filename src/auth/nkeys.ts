@@ -12,7 +12,8 @@ const SEED_PREFIX = 18 << 3;
 /** PKCS#8 header of a raw 32-byte Ed25519 private key (RFC 8410). */
 const PKCS8_ED25519 = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
 
-function crc16(bytes: Uint8Array): number {
+/** CRC-16/XMODEM (polynomial 0x1021), the checksum of encoded NKeys. */
+export function crc16(bytes: Uint8Array): number {
   let crc = 0;
   for (const b of bytes) {
     crc ^= b << 8;
@@ -21,7 +22,8 @@ function crc16(bytes: Uint8Array): number {
   return crc;
 }
 
-function base32Decode(text: string): Uint8Array {
+/** Decodes base32 (RFC 4648 alphabet, no padding); throws `InvalidArgumentError` for another character. */
+export function base32Decode(text: string): Uint8Array {
   const out = new Uint8Array(Math.floor((text.length * 5) / 8));
   let bits = 0;
   let value = 0;

@@ -4,8 +4,9 @@
  * against a reference model (see tests/fuzz/check.ts for the properties). No network.
  *
  * Flags: --seconds N (default 60), --seed S (default: random, printed), --input I (replay one
- * input of the run with seed S), --hex H [--max-payload N] (check the stream H, e.g. a printed
- * minimal failing input). Last line: `fuzz: N inputs, F failures`; exits 1 on a failure.
+ * input of the run with seed S), --hex H [--max-payload N] [--cut-seed C] (check the stream H,
+ * e.g. a printed minimal failing input, cut as seed C cuts it, or as seeds 0-19 cut it).
+ * Last line: `fuzz: N inputs, F failures`; exits 1 on a failure.
  */
 import { runFuzz } from "./run.ts";
 import { checkStream } from "./check.ts";
@@ -17,6 +18,7 @@ interface Args {
   input?: number;
   hex?: string;
   maxPayload: number;
+  cutSeed?: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -51,6 +53,9 @@ function parseArgs(argv: string[]): Args {
       case "--max-payload":
         a.maxPayload = int();
         break;
+      case "--cut-seed":
+        a.cutSeed = int();
+        break;
       default:
         throw new Error(`unknown flag ${argv[i]} (see tests/fuzz/fuzz.ts)`);
     }
@@ -67,15 +72,16 @@ function main(): number {
   const args = parseArgs(Deno.args);
   if (args.hex !== undefined) {
     const bytes = fromHex(args.hex);
+    const seeds = args.cutSeed !== undefined ? [args.cutSeed] : Array.from({ length: 20 }, (_, i) => i);
     let failures = 0;
-    for (let cutSeed = 0; cutSeed < 20; cutSeed++) {
+    for (const cutSeed of seeds) {
       const message = checkStream({ bytes, maxPayload: args.maxPayload }, new Rng(cutSeed));
       if (message) {
         failures++;
         console.log(`cut seed ${cutSeed}: ${message}`);
       }
     }
-    console.log(`fuzz: 20 inputs, ${failures} failures`);
+    console.log(`fuzz: ${seeds.length} inputs, ${failures} failures`);
     return failures ? 1 : 0;
   }
   console.log(`fuzz: seed ${args.seed}${args.input !== undefined ? `, input ${args.input}` : `, ${args.seconds} s`}`);
@@ -85,10 +91,12 @@ function main(): number {
   for (const f of report.failures) {
     console.log(`FAIL input ${f.index} (${f.kind}): ${f.message}`);
     console.log(`  replay: deno task fuzz --seed ${args.seed} --input ${f.index}`);
-    if (f.minimal) {
-      const mp = f.maxPayload !== undefined ? ` --max-payload ${f.maxPayload}` : "";
-      console.log(`  minimal input (hex${mp ? ", replay with --hex" + mp : ""}): ${f.minimal}`);
-    }
+    if (f.replay) {
+      const { maxPayload, cutSeed } = f.replay;
+      console.log(
+        `  minimal input: deno task fuzz --hex ${f.minimal} --max-payload ${maxPayload} --cut-seed ${cutSeed}`,
+      );
+    } else if (f.minimal) console.log(`  input (hex): ${f.minimal}`);
   }
   console.log(`fuzz: ${report.inputs} inputs, ${report.failures.length} failures`);
   return report.failures.length ? 1 : 0;

@@ -160,7 +160,7 @@ export function mutate(r: Rng, src: Uint8Array): Uint8Array {
   let b: Uint8Array = src.slice();
   for (let k = r.range(1, 3); k > 0; k--) {
     const at = r.int(b.length + 1);
-    switch (r.int(7)) {
+    switch (r.int(9)) {
       case 0: { // flip bytes
         for (let i = r.range(1, 4); i > 0 && b.length > 0; i--) {
           b[r.int(b.length)] = r.chance(0.5) ? SPECIAL[r.int(SPECIAL.length)] : r.u32() & 0xff;
@@ -188,10 +188,24 @@ export function mutate(r: Rng, src: Uint8Array): Uint8Array {
       case 5: // a size (or sid) that lies
         b = lie(r, b);
         break;
+      case 6: // flip one bit
+        if (b.length > 0) b[r.int(b.length)] ^= 1 << r.int(8);
+        break;
+      case 7: // flip the case bit (0x20) of a byte of an op name: letters change case, '+' and '-' become controls
+        b = caseFlip(r, b);
+        break;
       default: // splice in another valid stream
         b = concat([b.subarray(0, at), validStream(r, 4096, 3).bytes, b.subarray(at)]);
     }
   }
+  return b;
+}
+
+function caseFlip(r: Rng, b: Uint8Array): Uint8Array {
+  const starts = [0];
+  for (let i = 0; i < b.length; i++) if (b[i] === 0x0a) starts.push(i + 1);
+  const at = r.pick(starts) + r.int(5);
+  if (at < b.length) b[at] ^= 0x20;
   return b;
 }
 
@@ -236,6 +250,47 @@ export function garbage(r: Rng): Uint8Array {
     default:
       return new Uint8Array(r.pick([1, 16, 4096]));
   }
+}
+
+const HEADS = [
+  "INFO ",
+  "INFO\t",
+  "INFO",
+  "info  ",
+  "-ERR",
+  "-ERR ",
+  "-err\t",
+  "PING",
+  "pong",
+  "+OK",
+  "MSG ",
+  "hmsg\t",
+  "MSG a ",
+];
+const BODIES = [
+  "{}",
+  "[]",
+  "5",
+  "null",
+  '"x"',
+  "{",
+  "}",
+  '{"a":1}',
+  "",
+  " ",
+  "\t{}",
+  "'x'",
+  "1 2",
+  "a 1 2",
+  "a 1 r 2 4",
+];
+
+/** The start of an operation (valid or nearly) and a short continuation: exercises the op-name and head rules. */
+export function opHead(r: Rng): Uint8Array {
+  let s = r.pick(HEADS) + r.pick(BODIES);
+  if (r.chance(0.5)) s += r.pick(["\r\n", "\r", "\n", "\r\r\n", " \r\n", "\r\nPING\r\n"]);
+  const b = enc.encode(s);
+  return r.chance(0.3) ? mutate(r, b) : b;
 }
 
 /** A control line of about `maxLine` bytes (just under, at, or just over the limit), maybe never ended. */

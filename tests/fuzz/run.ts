@@ -13,7 +13,7 @@ import {
   streamFails,
   type StreamInput,
 } from "./check.ts";
-import { garbage, longLine, mutate, validStream } from "./gen.ts";
+import { garbage, longLine, mutate, opHead, validStream } from "./gen.ts";
 import { genInfo } from "./info_spec.ts";
 import { hex } from "./frame.ts";
 import { inputSeed, Rng } from "./rng.ts";
@@ -26,6 +26,8 @@ export interface FuzzOptions {
   seed: number;
   /** Run only this input number. */
   only?: number;
+  /** Stop after this many inputs (also bounded by `seconds`). */
+  maxInputs?: number;
   /** Where progress lines go. */
   log?: (line: string) => void;
 }
@@ -37,8 +39,8 @@ export interface FuzzFailure {
   message: string;
   /** The smallest input that still fails, hex. */
   minimal: string;
-  /** For streams: the reader's max payload to replay the minimal input with. */
-  maxPayload?: number;
+  /** For streams: the reader's max payload and the seed of the cuts, to replay the minimal input with. */
+  replay?: { maxPayload: number; cutSeed: number };
 }
 
 /** The outcome of a run. */
@@ -74,9 +76,12 @@ function runInput(seed: number, index: number): { kind: string; failure?: FuzzFa
   } else if (roll < 630) {
     kind = "mutated";
     input = { bytes: mutate(r, validStream(r, limit, 8).bytes), maxPayload };
-  } else if (roll < 720) {
+  } else if (roll < 700) {
     kind = "garbage";
     input = { bytes: garbage(r), maxPayload };
+  } else if (roll < 760) {
+    kind = "op head";
+    input = { bytes: opHead(r), maxPayload };
   } else if (roll < 770) {
     kind = "valid+garbage";
     const v = validStream(r, limit, 5).bytes;
@@ -119,7 +124,7 @@ function runInput(seed: number, index: number): { kind: string; failure?: FuzzFa
   const message = checkStream(input, new Rng(cutSeed));
   if (!message) return { kind };
   const small = minimize(input.bytes, streamFails(maxPayload, cutSeed));
-  return { kind, failure: { index, kind, message, minimal: hex(small), maxPayload } };
+  return { kind, failure: { index, kind, message, minimal: hex(small), replay: { maxPayload, cutSeed } } };
 }
 
 function memory(report: FuzzReport): string | undefined {
@@ -130,18 +135,16 @@ function memory(report: FuzzReport): string | undefined {
   return m.heapUsed > HEAP_LIMIT ? `heap grew to ${m.heapUsed} bytes` : undefined;
 }
 
-/** Runs inputs until `seconds` pass (or only input `only`); stops at the first failure. */
+/** Runs inputs until `seconds` pass or `maxInputs` ran (or only input `only`); stops at the first failure. */
 export function runFuzz(opts: FuzzOptions): FuzzReport {
   const log = opts.log ?? (() => {});
   const report: FuzzReport = { inputs: 0, failures: [], peakHeap: 0, peakRss: 0 };
   const start = performance.now();
   const deadline = start + opts.seconds * 1000;
   let nextLog = start + 10_000;
-  for (
-    let index = opts.only ?? 0;
-    opts.only === undefined ? performance.now() < deadline : index === opts.only;
-    index++
-  ) {
+  const first = opts.only ?? 0;
+  const last = opts.only ?? (opts.maxInputs ?? Infinity) - 1;
+  for (let index = first; index <= last && (index === first || performance.now() < deadline); index++) {
     const t0 = performance.now();
     const { kind, failure } = runInput(opts.seed, index);
     const ms = performance.now() - t0;

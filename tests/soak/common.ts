@@ -114,6 +114,19 @@ export async function until(check: () => boolean | Promise<boolean>, timeout: nu
   }
 }
 
+/** Retries `work` (bounded) until it succeeds: for setup calls while the cluster elects leaders. */
+export async function retrying<T>(what: string, work: () => Promise<T>, timeout = 30_000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  while (true) {
+    try {
+      return await work();
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`${what}: ${err}`, { cause: err });
+      await sleep(250);
+    }
+  }
+}
+
 /** The name of an error's class (for counting errors by kind). */
 export function errorName(err: unknown): string {
   return err instanceof Error ? err.constructor.name : typeof err;

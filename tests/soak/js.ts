@@ -19,7 +19,7 @@ import {
   type JetStreamManager,
   jetstreamManager,
 } from "../../jetstream/mod.ts";
-import { Bitset, connectOptions, errorName, type Report, sleep, until, type Workload } from "./common.ts";
+import { Bitset, connectOptions, errorName, type Report, retrying, sleep, until, type Workload } from "./common.ts";
 
 const STREAM = "SOAK";
 const SUBJECT = "soak.js";
@@ -27,19 +27,6 @@ const SUBJECT = "soak.js";
 const WORKERS = 4;
 /** Attempts per message before the publisher gives up on it. */
 const ATTEMPTS = 60;
-
-/** Retries `work` (bounded) until it succeeds: for setup calls while the cluster elects leaders. */
-export async function retrying<T>(what: string, work: () => Promise<T>, timeout = 30_000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  while (true) {
-    try {
-      return await work();
-    } catch (err) {
-      if (Date.now() > deadline) throw new Error(`${what}: ${err}`, { cause: err });
-      await sleep(250);
-    }
-  }
-}
 
 /** Counts a consumer's messages until it is stopped, starting it again if it ends on its own. */
 class Reader {

@@ -16,8 +16,7 @@
 import { connect, type NatsConnection, NatsError } from "../../mod.ts";
 import { type JetStreamManager, jetstreamManager } from "../../jetstream/mod.ts";
 import { DigestMismatchError, ObjectSizeMismatchError, type ObjectStore, Objm } from "../../obj/mod.ts";
-import { retrying } from "./js.ts";
-import { connectOptions, errorName, type Report, type Rng, sleep, until, type Workload } from "./common.ts";
+import { connectOptions, errorName, type Report, retrying, type Rng, sleep, until, type Workload } from "./common.ts";
 
 const BUCKET = "soakobj";
 const NAMES = ["o0", "o1", "o2", "o3"];
