@@ -35,8 +35,8 @@ for f in jetstream kv obj service; do
 done
 find "${dirs[@]}" -name '*.ts' ! -name '*_test.ts' -print0 | xargs -0 cp --parents -t "$stage"
 find wasm -maxdepth 1 -name '*.ts' ! -name '*_test.ts' -print0 | xargs -0 cp --parents -t "$stage"
-# Deno-only modules: the Deno transports and the Deno creds-file reader.
-rm -f "$stage"/src/transport/deno_*.ts "$stage/src/auth/creds_file.ts"
+# Deno-only modules: the Deno transports, the Deno creds-file reader and context-file access.
+rm -f "$stage"/src/transport/deno_*.ts "$stage"/src/runtime/deno_*.ts "$stage/src/auth/creds_file.ts"
 # Nothing compiled for npm may use the Deno namespace (doc comments aside).
 if grep -rnE '\bDeno\.' "$stage" --include='*.ts' | grep -vE '^[^:]+:[0-9]+:\s*(\*|//)'; then
   echo "build_npm: the lines above use Deno APIs; they cannot go into the npm build" >&2

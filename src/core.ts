@@ -24,6 +24,7 @@ export type { TraceOptions } from "./trace.ts";
 export type { Status } from "./status.ts";
 export type { Payload } from "./encoding.ts";
 export type { ContextFiles, NatsContext } from "./context.ts";
+export type { ProtocolTraceSink } from "./connection/protocol_trace.ts";
 export type { Dialer, DialTarget, TlsOptions, Transport } from "./transport/transport.ts";
 export { canonicalMIMEHeaderKey, headers, Match, type MsgHdrs, MsgHdrsImpl, parseHeaderBlock } from "./headers.ts";
 export { createInbox, Nuid, nuid } from "./nuid.ts";

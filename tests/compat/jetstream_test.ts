@@ -204,6 +204,7 @@ compatTest("ordered consume: a deleted consumer is reset under its name and read
   await js.publish("o.a", "v2");
   const next = await within(it.next(), 15_000);
   if (next !== "timeout" && !next.done) got.push((next.value as JsMsg).string());
+  await messages.close();
   await nc.close();
   return {
     got,
@@ -375,7 +376,7 @@ compatTest("bind: fetch and consume never look the consumer up", async (client, 
   const messages = await c.consume({ expires: 1000, bind: true });
   const seen = record(messages);
   const done = drain(messages);
-  const missed = await until(() => seen.some((n) => n.type === "heartbeats_missed" && n.count >= 3), 15_000);
+  const missed = await until(() => seen.filter((n) => n.type === "heartbeats_missed").length >= 3, 15_000);
   messages.stop();
   await done;
   await nc.close();
@@ -428,8 +429,10 @@ compatTest(
     await jsm.streams.add({ name: "R", subjects: ["r"] });
     await jsm.consumers.add("R", { durable_name: "a", ack_policy: "explicit" });
     const c = await js.consumers.get("R", "a");
-    const both = await c.consume({ max_messages: 100, max_bytes: 100 }).catch((e) => [e.name, e.message]);
-    const short = await c.consume({ expires: 500 }).catch((e) => e.name);
+    // nats.js throws these synchronously from consume(): a program awaits it inside a try
+    const both = await (async () => await c.consume({ max_messages: 100, max_bytes: 100 }))()
+      .catch((e) => [e.name, e.message]);
+    const short = await (async () => await c.consume({ expires: 500 }))().catch((e) => e.name);
     const oc = await js.consumers.get("R");
     const bind = await oc.fetch({ bind: true }).catch((e) => [e.name, e.message]);
     const withCallback = await c.consume({ expires: 1000, callback: () => {} });
