@@ -183,8 +183,12 @@ export class FrameReader {
     if (code === 0) return undefined;
     const at = this.table[S_ERROR_AT];
     const base = this.#readBase;
-    const snippet = this.bytes.subarray(base + at, base + Math.min(at + 32, this.end));
-    const text = Array.from(snippet, (b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : ".")).join("");
+    // at most 16 bytes of the offending line, never past its end: enough to see the bad op, too
+    // little to carry a message payload into an error
+    const snippet = this.bytes.subarray(base + at, base + Math.min(at + 16, this.end));
+    const eol = snippet.findIndex((b) => b === 0x0d || b === 0x0a);
+    const shown = eol >= 0 ? snippet.subarray(0, eol) : snippet;
+    const text = Array.from(shown, (b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : ".")).join("");
     return new ProtocolError(`${PARSE_ERRORS[code] ?? `parser error ${code}`} near '${text}'`);
   }
 }
