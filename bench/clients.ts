@@ -24,6 +24,8 @@ export interface BenchConn {
   flush(): Promise<void>;
   /** Callback subscription that counts messages until `target`. */
   countSub(subject: string, target: number): CountingSub;
+  /** Subscription read with `for await` that counts messages until `target`, then stops reading. */
+  iterSub(subject: string, target: number): CountingSub;
   /** Callback subscription that echoes every request's payload back to its reply subject. */
   echo(subject: string): void;
   /** One request; resolves with the reply's payload length. */
@@ -37,7 +39,7 @@ interface CommonConn {
   flush(): Promise<void>;
   subscribe(
     subject: string,
-    opts: { callback: (err: unknown, m: { data: Uint8Array; respond(data: Uint8Array): boolean }) => void },
+    opts?: { callback: (err: unknown, m: { data: Uint8Array; respond(data: Uint8Array): boolean }) => void },
   ): unknown;
   request(subject: string, data: Uint8Array, opts: { timeout: number }): Promise<{ data: Uint8Array }>;
   close(): Promise<void>;
@@ -62,6 +64,15 @@ abstract class CommonBenchConn implements BenchConn {
       },
     });
     return { done: s.promise, received: () => count };
+  }
+
+  iterSub(subject: string, target: number): CountingSub {
+    const sub = this.nc.subscribe(subject) as AsyncIterable<{ data: Uint8Array }>;
+    let count = 0;
+    const done = (async () => {
+      for await (const _m of sub) if (++count === target) break;
+    })();
+    return { done, received: () => count };
   }
 
   echo(subject: string): void {

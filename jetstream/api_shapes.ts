@@ -72,7 +72,7 @@ export type PurgeBySubject = {
 
 /**
  * nats.js's options of `consumers.add()`: `pedantic` asks the server to refuse settings it would
- * otherwise adjust. natsw's `add()` takes an action (`"create"`, `"update"`, `""`) instead.
+ * otherwise adjust. natsw's `add()` takes these or an action (`"create"`, `"update"`, `""`).
  */
 export type ConsumerCreateOptions = {
   /** Refuse instead of adjusting the configuration. */

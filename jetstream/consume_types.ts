@@ -166,7 +166,7 @@ export interface ConsumerMessages extends AsyncIterable<JsMsg>, AsyncDisposable 
   closed(): Promise<void | Error>;
   /** Messages handed to the application. */
   getProcessed(): number;
-  /** Messages requested from the server and not yet received. */
+  /** Messages received and not yet handed to the application (as nats.js; 0 with a callback). */
   getPending(): number;
   /** Messages received. */
   getReceived(): number;

@@ -10,9 +10,13 @@ import type { ConsumerConfig, ConsumerInfo, ConsumerPauseResponse, ConsumerReset
 import { Feature } from "./features.ts";
 import { Lister } from "./lister.ts";
 import { validateName } from "./util.ts";
-import { date, obj, oneOf } from "../src/option_check.ts";
+import { bool, checkOptions, date, obj, oneOf, type OptionRules } from "../src/option_check.ts";
+import type { ConsumerCreateOptions } from "./api_shapes.ts";
 
 const GROUP_NAME = /^[A-Za-z0-9/_=-]{1,16}$/;
+
+/** The rules of {@link ConsumerCreateOptions}. */
+const createRules: OptionRules = { pedantic: bool };
 
 /** Client-side checks of a consumer config against the rules and the server's version. */
 export function checkConsumerConfig(api: JsApi, cfg: ConsumerConfig): void {
@@ -84,13 +88,23 @@ export class ConsumerAPI {
     this.#api = api;
   }
 
-  /** Creates a consumer (fails with err_code 10148 if one with another config exists). */
-  async add(stream: string, cfg: ConsumerConfig, action: "create" | "update" | "" = "create"): Promise<ConsumerInfo> {
+  /**
+   * Creates a consumer (fails with err_code 10148 if one with another config exists). The third
+   * argument is nats.js's {@link ConsumerCreateOptions} (`pedantic`: the server refuses settings it
+   * would otherwise adjust) or an action (`"create"`, the default, `"update"`, or `""` for either).
+   */
+  async add(
+    stream: string,
+    cfg: ConsumerConfig,
+    opts: "create" | "update" | "" | ConsumerCreateOptions = "create",
+  ): Promise<ConsumerInfo> {
     validateName("stream", stream);
     obj(cfg, "consumer config");
-    oneOf("create", "update", "")(action, "consumer add action");
+    if (typeof opts === "string") oneOf("create", "update", "")(opts, "consumer add action");
+    else checkOptions("consumer add", opts, createRules);
     checkConsumerConfig(this.#api, cfg);
-    const { subject, body } = createRequest(this.#api, stream, cfg, action);
+    const { subject, body } = createRequest(this.#api, stream, cfg, typeof opts === "string" ? opts : "create");
+    if (typeof opts !== "string" && opts.pedantic) body.pedantic = true;
     return strip(await this.#api.request<ConsumerInfo>(subject, body));
   }
 

@@ -229,9 +229,8 @@ export class PullMessages extends MessagesBase<JsMsgImpl> implements ConsumerMes
       this.notes.emit({ type: "exceeded_limits", code, description });
       // the next message did not fit what the request had left: it may fit a fresh request, but
       // not one with the whole budget (nats.js: a fetch always fails, a consume waits)
-      const never = (bytesLeft ?? 0) >= this.#o.maxBytes;
       if (this.#o.fetch && this.received === 0) return this.stop(new JetStreamStatusError(code, description));
-      if (!this.#o.fetch && never) return this.#stall(false);
+      if (!this.#o.fetch && (bytesLeft ?? 0) >= this.#o.maxBytes) return this.#stall(false);
     } else if (code === 409 && description.includes("exceeded")) {
       this.notes.emit({ type: "exceeded_limits", code, description });
       if (this.#o.fetch) return this.stop(new JetStreamStatusError(code, description));
@@ -272,8 +271,8 @@ export class PullMessages extends MessagesBase<JsMsgImpl> implements ConsumerMes
 
   /**
    * Checks that the consumer exists (not with `bind`), again every `expires` ms while the stream
-   * or the consumer is missing, then pulls afresh; after 503s the pull waits a growing backoff.
-   * One runs at a time.
+   * or the consumer is missing (sooner, with backoff, while the check itself fails), then pulls
+   * afresh; after 503s the pull waits a growing backoff. One runs at a time.
    */
   async #recover(): Promise<void> {
     if (this.#recovering || this.stopped) return;
@@ -281,6 +280,7 @@ export class PullMessages extends MessagesBase<JsMsgImpl> implements ConsumerMes
     this.#stalled = true;
     try {
       let notFound = 0;
+      let failures = 0;
       while (!this.#o.bind && !this.stopped) {
         const err = await this.#t.api.request(`CONSUMER.INFO.${this.#t.stream}.${this.#t.consumer}`).then(
           () => undefined,
@@ -294,7 +294,13 @@ export class PullMessages extends MessagesBase<JsMsgImpl> implements ConsumerMes
           const { consumer: name, stream } = this.#t;
           this.notes.emit({ type: "consumer_not_found", name, stream, count: ++notFound });
           if (this.#o.abortOnMissing) return this.stop(err);
-        } else notFound = 0;
+        } else {
+          // no answer or JetStream busy (e.g. just restarted): ask again soon, not after `expires`
+          notFound = 0;
+          await sleep(backoff(failures++, 250, Math.min(5000, this.#o.expires)), this.abort.signal);
+          continue;
+        }
+        failures = 0;
         await sleep(this.#o.expires, this.abort.signal);
       }
       if (this.#noResponders > 0) await sleep(backoff(this.#noResponders - 1, 250, 5000), this.abort.signal);
@@ -355,7 +361,7 @@ export class PullMessages extends MessagesBase<JsMsgImpl> implements ConsumerMes
   }
 
   getPending(): number {
-    return this.#pendingMsgs;
+    return this.queue.length;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<JsMsg> {

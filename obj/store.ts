@@ -9,6 +9,7 @@ import {
   JetStreamApiError,
   type JetStreamClient,
   JetStreamManager,
+  JetStreamNotEnabledError,
   type JsApi,
   JsApiCodes,
   type PubAck,
@@ -101,7 +102,10 @@ export class ObjectStore {
   }
 
   #error(err: unknown): unknown {
-    if (err instanceof NoRespondersError) return new BucketNotFoundError(this.name, { cause: err });
+    // nobody answers for the bucket's stream: a publish reports it as JetStream not enabled
+    const unanswered = err instanceof NoRespondersError ||
+      (err instanceof JetStreamNotEnabledError && err.cause instanceof NoRespondersError);
+    if (unanswered) return new BucketNotFoundError(this.name, { cause: err });
     if (!(err instanceof JetStreamApiError)) return err;
     if (err.is(JsApiCodes.StreamSealed) || /sealed/i.test(err.description)) {
       return new ObjectStoreSealedError(this.name, { cause: err });

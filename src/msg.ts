@@ -103,6 +103,26 @@ export class MsgImpl implements Msg {
     return this.#data ??= new Uint8Array(this.#buf, this.#off + this.#hlen, this.#len - this.#hlen);
   }
 
+  /** Header and payload bytes together. */
+  get size(): number {
+    return this.#len;
+  }
+
+  /** Header bytes (0 when the message has none). */
+  get headerSize(): number {
+    return this.#hlen;
+  }
+
+  /** What publishes this message's responses. */
+  get responder(): Responder {
+    return this.#responder;
+  }
+
+  /** Headers and payload (`size` bytes) as one view. */
+  rawBytes(): Uint8Array {
+    return new Uint8Array(this.#buf, this.#off, this.#len);
+  }
+
   /** Copies headers and payload into a buffer of this message's own. */
   detach(): void {
     if (this.#buf.byteLength === this.#len) return;

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { AsyncQueue } from "./queue.ts";
-import type { Msg, MsgImpl } from "./msg.ts";
+import { MsgQueue } from "./queue.ts";
+import type { Msg, MsgImpl, Responder } from "./msg.ts";
 import { asciiOrUtf8, type Deferred, deferred } from "./encoding.ts";
 import { InvalidOperationError, type NatsError, TimeoutError } from "./errors.ts";
 import { fn, int, ms, type OptionRules, str } from "./option_check.ts";
@@ -106,7 +106,7 @@ export interface SubscriptionHost {
   callbackError(sub: SubscriptionImpl, err: unknown): void;
 }
 
-/** Queued messages beyond this many get payload buffers of their own. */
+/** Queued messages beyond this many no longer keep their read batch alive (they are copied out of it). */
 export const DETACH_AFTER = 64;
 
 /** Default pending message limit (as the Go client's 512 Ki). */
@@ -131,7 +131,7 @@ export class SubscriptionImpl implements Subscription {
   readonly maxPendingMsgs: number;
   readonly maxPendingBytes: number;
   #host: SubscriptionHost;
-  #queue: AsyncQueue<Msg> | undefined;
+  #queue: MsgQueue | undefined;
   #closed: Deferred<void | NatsError> = deferred();
   #isClosed = false;
   #draining: Promise<void> | undefined;
@@ -150,8 +150,8 @@ export class SubscriptionImpl implements Subscription {
     this.maxPendingMsgs = opts.maxPendingMsgs ?? DEFAULT_MAX_PENDING_MSGS;
     this.maxPendingBytes = opts.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
     if (!this.callback) {
-      const q = new AsyncQueue<Msg>();
-      q.onTake = (m) => this.#taken(m.data.length);
+      const q = new MsgQueue(DETACH_AFTER);
+      q.onTake = (size) => this.#taken(size);
       // leaving a `for await` loop early (break, return, throw) ends the subscription, as in nats.js
       q.onReturn = () => this.unsubscribe();
       this.#queue = q;
@@ -181,13 +181,18 @@ export class SubscriptionImpl implements Subscription {
     }
   }
 
-  /** Delivers a message read from the socket; `size` is its payload length. */
+  /**
+   * True when a message delivered now would be copied into the queue or dropped, never kept as
+   * given: it can then come as a raw frame (`deliverFrame`).
+   */
+  get copiesNow(): boolean {
+    const q = this.#queue;
+    return q !== undefined && (q.packs || this.pendingMsgs >= this.maxPendingMsgs);
+  }
+
+  /** Delivers a message read from the socket; `size` is its header and payload length. */
   deliver(msg: MsgImpl, size: number): void {
-    this.received++;
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
+    this.#arrived();
     if (this.callback) {
       this.processed++;
       try {
@@ -195,20 +200,50 @@ export class SubscriptionImpl implements Subscription {
       } catch (err) {
         this.#host.callbackError(this, err);
       }
-    } else if (this.pendingMsgs >= this.maxPendingMsgs || this.pendingBytes + size > this.maxPendingBytes) {
+    } else if (this.#admit(size)) {
+      this.#queue!.push(msg);
+    }
+  }
+
+  /**
+   * Delivers a message read from the socket as `size` bytes of `bytes` at `off` (headers, `hlen` of
+   * them with status `code`, then payload), valid only during the call: only while `copiesNow`.
+   */
+  deliverFrame(
+    bytes: Uint8Array,
+    off: number,
+    size: number,
+    hlen: number,
+    code: number,
+    subject: string,
+    reply: string | undefined,
+    responder: Responder,
+  ): void {
+    this.#arrived();
+    if (this.#admit(size)) this.#queue!.pushFrame(bytes, off, size, hlen, code, subject, reply, this.sid, responder);
+  }
+
+  #arrived(): void {
+    this.received++;
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  /** Counts a message of `size` bytes into the queue, or drops it (false) when the queue is full. */
+  #admit(size: number): boolean {
+    if (this.pendingMsgs >= this.maxPendingMsgs || this.pendingBytes + size > this.maxPendingBytes) {
       this.dropped++;
       if (!this.#slow) {
         this.#slow = true;
         this.#host.slowConsumer(this);
       }
-    } else {
-      // A queue that is not being read keeps its messages: give them buffers of their own so they
-      // do not keep the read batches of other messages alive.
-      if (this.pendingMsgs >= DETACH_AFTER) msg.detach();
-      this.pendingMsgs++;
-      this.pendingBytes += size;
-      this.#queue!.push(msg);
+      return false;
     }
+    this.pendingMsgs++;
+    this.pendingBytes += size;
+    return true;
   }
 
   /**

@@ -382,6 +382,25 @@ Deno.test("jetstream compat - a message larger than a fetch's max_bytes rejects 
   assert.ok(seen.some((n) => n.type === "discard" && n.bytesLeft === 10));
 });
 
+Deno.test("jetstream compat - getPending() counts received messages not yet handed out, as nats.js", async () => {
+  await using srv = await NatsServer.start({ jetstream: true });
+  await using nc = await connect({ servers: srv.url });
+  const { js, jsm } = await setup(nc, 5);
+  const c = await js.consumers.get("S", "c");
+  const buffered = await c.consume({ max_messages: 10, expires: 2000 });
+  await waitFor(() => buffered.getReceived() === 5, "five messages buffered");
+  assert.equal(buffered.getPending(), 5);
+  await buffered.close();
+  await jsm.consumers.add("S", { durable_name: "one", ack_policy: "explicit" });
+  const one = await (await js.consumers.get("S", "one")).consume({ max_messages: 1, expires: 2000 });
+  for await (const m of one) {
+    assert.equal(one.getPending(), 0);
+    assert.equal(one.getReceived(), m.seq);
+    m.ack();
+    if (m.info.pending === 0) break;
+  }
+});
+
 Deno.test("jetstream compat - iterating messages that have a callback rejects with InvalidOperationError", async () => {
   await using srv = await NatsServer.start({ jetstream: true });
   await using nc = await connect({ servers: srv.url });
@@ -517,4 +536,87 @@ Deno.test("jetstream compat - a push consume with abort_on_missing_resource ends
     { type: "heartbeat", lastConsumerSequence: 4, lastStreamSequence: 9 },
     { type: "consumer_deleted", code: 409, description: "consumer deleted" },
   ]);
+});
+
+Deno.test("jetstream compat - consumers.add() takes nats.js's { pedantic } options", async () => {
+  await using srv = await NatsServer.start({ jetstream: true });
+  await using nc = await connect({ servers: srv.url });
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.add({ name: "P", subjects: ["p"], storage: "memory", consumer_limits: { max_ack_pending: 10 } });
+  const lenient = await jsm.consumers.add("P", { durable_name: "lenient", ack_policy: "explicit" }, {});
+  assert.equal(lenient.config.max_ack_pending, 10, "the server adjusted the setting");
+  await assert.rejects(
+    jsm.consumers.add("P", { durable_name: "strict", ack_policy: "explicit" }, { pedantic: true }),
+    /pedantic/,
+  );
+  assert.deepEqual(await Array.fromAsync(jsm.consumers.names("P")), ["lenient"]);
+});
+
+Deno.test("jetstream compat - after a server restart consume checks its consumer again soon, whatever expires is", async () => {
+  await using srv = await NatsServer.start({ jetstream: true });
+  await using nc = await connect({ servers: srv.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.add({ name: "R", subjects: ["r"], storage: "file" });
+  await jsm.consumers.add("R", { durable_name: "c", ack_policy: "explicit" });
+  const js = jetstream(nc, { timeout: 1000 });
+  const c = await js.consumers.get("R", "c");
+  const messages = await c.consume({ expires: 20_000 });
+  const done = drain(messages);
+  await delay(200);
+  await srv.restart();
+  await waitFor(async () => {
+    try {
+      await js.publish("r", "after restart");
+      return true;
+    } catch {
+      return false;
+    }
+  }, "a publish after the restart");
+  const t0 = performance.now();
+  await waitFor(() => messages.getReceived() === 1, "the message after the restart", 15_000);
+  const waited = performance.now() - t0;
+  assert.ok(waited < 6000, `received ${waited} ms after the publish, not after expires`);
+  await messages.close();
+  assert.deepEqual((await done).got.map((m) => m.string()), ["after restart"]);
+});
+
+Deno.test("jetstream compat - a consumer check that fails (JetStream busy) is retried soon, not after expires", async () => {
+  await using srv = await NatsServer.start({ jetstream: true });
+  await using nc = await connect({ servers: srv.url });
+  const { js: real } = await setup(nc);
+  // a stand-in API: the first pull gets a 503, the next two consumer checks "temporarily unavailable"
+  let busy = -1;
+  let first503 = true;
+  nc.subscribe("fake.API.>", {
+    callback: async (_e, m) => {
+      const subject = m.subject.replace(/^fake\.API/, "$JS.API");
+      if (m.subject.startsWith("fake.API.CONSUMER.MSG.NEXT.")) {
+        if (first503) nc.publish(m.reply!, "", { headers: headers(503) });
+        else nc.publish(subject, m.data, { reply: m.reply });
+        first503 = false;
+        return;
+      }
+      if (m.subject.startsWith("fake.API.CONSUMER.INFO.") && busy-- > 0) {
+        const error = { code: 503, err_code: 10008, description: "JetStream system temporarily unavailable" };
+        m.respond(JSON.stringify({ error }));
+        return;
+      }
+      m.respond((await nc.request(subject, m.data, { timeout: 2000 })).data);
+    },
+  });
+  await nc.flush();
+  const c = await jetstream(nc, { apiPrefix: "fake.API" }).consumers.get("S", "c");
+  busy = 2;
+  const messages = await c.consume({ expires: 20_000 });
+  const seen = record(messages);
+  const done = drain(messages);
+  await note(seen, "no_responders");
+  await real.publish("s.a", "through");
+  const t0 = performance.now();
+  await waitFor(() => messages.getReceived() === 1, "the message after the checks failed", 15_000);
+  const waited = performance.now() - t0;
+  assert.ok(waited < 5000, `pulled again ${waited} ms later`);
+  assert.equal(busy, -1, "both failed checks were made");
+  await messages.close();
+  assert.deepEqual((await done).got.map((m) => m.string()), ["through"]);
 });

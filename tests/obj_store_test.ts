@@ -287,6 +287,7 @@ Deno.test("obj - bucket management, status and typed errors for bad names and mi
     assert.ok((await os.status()).size > 1000);
     assert.equal(await os.destroy(), true);
     await assert.rejects(() => os.status(), BucketNotFoundError);
+    await assert.rejects(() => os.putBlob({ name: "after" }, bytes(10)), BucketNotFoundError);
     await assert.rejects(() => objm.open("files"), BucketNotFoundError);
   });
 });

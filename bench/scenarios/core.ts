@@ -39,9 +39,14 @@ function pub(size: number): Scenario {
   };
 }
 
-function pubsub(size: number): Scenario {
+/**
+ * Publish→subscribe throughput; the subscriber takes messages with a callback (`pubsub-<size>`) or
+ * with `for await` (`pubsubiter-<size>`).
+ */
+function pubsub(size: number, style: "callback" | "iterator"): Scenario {
+  const name = style === "callback" ? `pubsub-${size}` : `pubsubiter-${size}`;
   return {
-    name: `pubsub-${size}`,
+    name,
     async run(client: ClientKind, ctx: BenchContext): Promise<RunResult> {
       const n = ctx.n(size >= 1024 ? 500_000 : 2_000_000);
       const data = payload(size);
@@ -49,7 +54,7 @@ function pubsub(size: number): Scenario {
       const pubConn = await benchConnect(client, ctx);
       try {
         const subj = subject("pubsub", client);
-        const sub = subConn.countSub(subj, n);
+        const sub = style === "callback" ? subConn.countSub(subj, n) : subConn.iterSub(subj, n);
         await subConn.flush();
         const start = performance.now();
         await pubConn.publishMany(subj, data, n);
@@ -58,7 +63,7 @@ function pubsub(size: number): Scenario {
         const got = await Promise.race([sub.done.then(() => n), waitCount(sub.received, n)]);
         const ms = performance.now() - start;
         const extra = { count: n, size, received: got, ms, publishLoopMs: pubMs };
-        if (got < n) ctx.log(`pubsub-${size} ${client}: only ${got} of ${n} messages arrived`);
+        if (got < n) ctx.log(`${name} ${client}: only ${got} of ${n} messages arrived`);
         return { metrics: throughput(got, size, ms), extra: got < n ? { ...extra, incomplete: true } : extra };
       } finally {
         await pubConn.close();
@@ -105,5 +110,16 @@ const reqrep: Scenario = {
   },
 };
 
-/** pub-16/128/1024, pubsub-16/128/1024, reqrep-128. */
-export const scenarios: Scenario[] = [pub(16), pub(128), pub(1024), pubsub(16), pubsub(128), pubsub(1024), reqrep];
+/** pub-16/128/1024, pubsub-16/128/1024 (callback), pubsubiter-16/128/1024 (`for await`), reqrep-128. */
+export const scenarios: Scenario[] = [
+  pub(16),
+  pub(128),
+  pub(1024),
+  pubsub(16, "callback"),
+  pubsub(128, "callback"),
+  pubsub(1024, "callback"),
+  pubsub(16, "iterator"),
+  pubsub(128, "iterator"),
+  pubsub(1024, "iterator"),
+  reqrep,
+];

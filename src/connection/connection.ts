@@ -245,6 +245,25 @@ export class Connection implements FrameHandler<SubscriptionImpl> {
   /** Delivers a message and retires a subscription that reached its max. */
   msgFrame(sub: SubscriptionImpl, msg: MsgImpl, size: number): void {
     sub.deliver(msg, size);
+    this.#retireAtMax(sub);
+  }
+
+  /** Delivers a raw frame to a subscription that copies it into its queue (or drops it), as `msgFrame`. */
+  rawFrame(
+    sub: SubscriptionImpl,
+    bytes: Uint8Array,
+    off: number,
+    size: number,
+    hlen: number,
+    code: number,
+    subject: string,
+    reply: string | undefined,
+  ): void {
+    sub.deliverFrame(bytes, off, size, hlen, code, subject, reply, this.responder);
+    this.#retireAtMax(sub);
+  }
+
+  #retireAtMax(sub: SubscriptionImpl): void {
     if (sub.max !== undefined && sub.received >= sub.max) {
       this.#subs.delete(sub.sid);
       sub.close();

@@ -1,6 +1,7 @@
 /**
  * Turns the frame table of one scan into calls on a handler: messages become `MsgImpl` objects
- * (payloads copied out of WASM memory once per scan, shared by the messages of that scan),
+ * (payloads copied out of WASM memory once per scan, shared by the messages of that scan), or, for
+ * a target that copies or drops messages at once, raw frames read straight from WASM memory;
  * everything else is passed on as text.
  */
 import type { FrameReader } from "./reader.ts";
@@ -37,6 +38,11 @@ export interface MsgTarget {
   readonly subject: string;
   /** Its bytes: a message whose subject has the same bytes reuses `subject` instead of decoding. */
   readonly subjectBytes: Uint8Array;
+  /**
+   * True when the next message for this target would be copied or dropped at once (never kept as
+   * given): it is then handed over as a raw frame (`rawFrame`) instead of a `MsgImpl`.
+   */
+  readonly copiesNow: boolean;
 }
 
 /** The owner of the frames: the connection (or a benchmark). */
@@ -47,6 +53,20 @@ export interface FrameHandler<T extends MsgTarget> {
   target(sid: number): T | undefined;
   /** A message for `target`; `size` counts headers and payload. */
   msgFrame(target: T, msg: MsgImpl, size: number): void;
+  /**
+   * A message for a target that `copiesNow`: `size` bytes (headers, `hlen` of them with status
+   * `code`, then payload) of `bytes` at `off`, valid only during the call.
+   */
+  rawFrame(
+    target: T,
+    bytes: Uint8Array,
+    off: number,
+    size: number,
+    hlen: number,
+    code: number,
+    subject: string,
+    reply: string | undefined,
+  ): void;
   /** The server sent PING. */
   pingFrame(): void;
   /** The server sent PONG. */
@@ -91,19 +111,23 @@ export function walkFrames<T extends MsgTarget>(reader: FrameReader, h: FrameHan
         const subject = sameBytes(bytes, so, sl, target.subjectBytes) ? target.subject : decodeText(bytes, so, sl);
         const rlen = table[o + F_REPLY_LEN];
         const reply = rlen > 0 ? decodeText(bytes, base + table[o + F_REPLY], rlen) : undefined;
-        let buf: ArrayBuffer;
-        let bufOff: number;
-        if (shared) {
-          batch ??= bytes.slice(base + from, base + to).buffer;
-          buf = batch;
-          bufOff = off - base - from;
-        } else {
-          buf = bytes.slice(off, off + len).buffer;
-          bufOff = 0;
-        }
         const hlen = kind === KIND_HMSG ? table[o + F_HDR_LEN] : 0;
         const code = hlen > 0 ? headerStatusCode(bytes, off, hlen) : 0;
-        h.msgFrame(target, new MsgImpl(subject, target.sid, reply, responder, buf, bufOff, len, hlen, code), len);
+        if (target.copiesNow) {
+          h.rawFrame(target, bytes, off, len, hlen, code, subject, reply);
+        } else {
+          let buf: ArrayBuffer;
+          let bufOff: number;
+          if (shared) {
+            batch ??= bytes.slice(base + from, base + to).buffer;
+            buf = batch;
+            bufOff = off - base - from;
+          } else {
+            buf = bytes.slice(off, off + len).buffer;
+            bufOff = 0;
+          }
+          h.msgFrame(target, new MsgImpl(subject, target.sid, reply, responder, buf, bufOff, len, hlen, code), len);
+        }
       } else if (kind === KIND_PING) {
         h.pingFrame();
       } else if (kind === KIND_PONG) {

@@ -153,6 +153,23 @@ compatTest("pull consume: every message once, in order, with nats.js's JsMsg fie
   return { got, counts, ackPending: ci.num_ack_pending, ackFloor: ci.ack_floor.stream_seq };
 }, JS);
 
+compatTest("consume with max_messages 1: nothing pending while each message is handled", async (client, srv) => {
+  const { nc, js, jsm } = await setup(client, srv.hostport);
+  await jsm.streams.add({ name: "A", subjects: ["a"] });
+  for (let i = 0; i < 20; i++) await js.publish("a", `${i}`);
+  await jsm.consumers.add("A", { durable_name: "a", ack_policy: "explicit" });
+  const c = await js.consumers.get("A", "a");
+  const iter = await c.consume({ max_messages: 1 });
+  const seen = [];
+  for await (const m of iter) {
+    seen.push([iter.getPending(), iter.getReceived() === m.seq]);
+    m.ack();
+    if (m.info.pending === 0) break;
+  }
+  await nc.close();
+  return seen;
+}, JS);
+
 compatTest(
   "redelivery: nak() and m.info.deliveryCount, and a callback stopping at a count settles",
   async (client, srv) => {
