@@ -4,7 +4,8 @@
 # resolves through the package's "browser" condition, and the CommonJS @nats-io/nkeys gets
 # bundled), starts a nats-server with a plain WebSocket port and JetStream, and loads the page in
 # headless Chromium (Debian's `chromium`, installed with apt-get when missing). The page does
-# pub/sub with headers, requests and a JetStream publish over WebSocket and reports back.
+# pub/sub with headers, requests and a JetStream publish over WebSocket and reports back; then the
+# example page (examples/browser/) is loaded the same way and must report its KV counter.
 # Prints "browser: ok" and exits 0 on success.
 #
 # Usage: scripts/browser_test.sh [--no-build]
@@ -37,6 +38,11 @@ npm install --no-audit --no-fund --loglevel=error --prefer-offline "$work/$tarba
 cp "$root/tests/browser/app.js" "$root/tests/browser/index.html" www/
 "$bin/esbuild" www/app.js --bundle --format=esm --platform=browser --target=es2022 --outfile=www/bundle.js \
   --log-level=warning
+# the example page (examples/browser/), bundled the same way
+mkdir -p www/example
+cp "$root/examples/browser/app.js" "$root/examples/browser/index.html" www/example/
+"$bin/esbuild" www/example/app.js --bundle --format=esm --platform=browser --target=es2022 \
+  --outfile=www/example/bundle.js --log-level=warning
 echo "bundle.js: $(wc -c <www/bundle.js) bytes"
 
 echo "== nats-server with a WebSocket port"
@@ -57,4 +63,7 @@ done
 
 echo "== headless $("$chromium" --version 2>/dev/null | head -1)"
 node "$root/tests/browser/serve.mjs" "$work/app/www" "$chromium" "ws://127.0.0.1:$ws_port" 60000
+echo "== the example page (examples/browser/)"
+node "$root/tests/browser/serve.mjs" "$work/app/www" "$chromium" "ws://127.0.0.1:$ws_port" 60000 example/index.html \
+  "kv: visits = 1"
 echo "browser: ok"

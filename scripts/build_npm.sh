@@ -5,7 +5,8 @@
 #
 # Entry points: "." (Node; the "browser"/"worker"/"workerd" conditions get the WebSocket-only
 # browser entry), "./node" (src/runtime/node.ts), "./browser" (src/runtime/browser.ts), and
-# "./jetstream", "./kv", "./obj", "./service" when their mod.ts exists. The Deno entry (mod.ts) and
+# "./jetstream", "./kv", "./obj", "./service", "./testing" when their mod.ts exists (the testing kit
+# with its Node host: testing/default_host.ts is swapped for one naming testing/node_host.ts). The Deno entry (mod.ts) and
 # the Deno transports are not part of it; the feature folders import the runtime-neutral src/core.ts.
 #
 # Usage: scripts/build_npm.sh [--no-lint]
@@ -30,13 +31,19 @@ rm -rf "$stage" "$out"
 mkdir -p "$stage"
 dirs=(src)
 features=()
-for f in jetstream kv obj service; do
+for f in jetstream kv obj service testing; do
   if [ -f "$f/mod.ts" ]; then dirs+=("$f"); features+=("$f"); fi
 done
 find "${dirs[@]}" -name '*.ts' ! -name '*_test.ts' -print0 | xargs -0 cp --parents -t "$stage"
 find wasm -maxdepth 1 -name '*.ts' ! -name '*_test.ts' -print0 | xargs -0 cp --parents -t "$stage"
 # Deno-only modules: the Deno transports, the Deno creds-file reader and context-file access.
 rm -f "$stage"/src/transport/deno_*.ts "$stage"/src/runtime/deno_*.ts "$stage/src/auth/creds_file.ts"
+# The testing kit runs on Node's host there (node:child_process, node:net) instead of Deno's.
+if [ -d "$stage/testing" ]; then
+  rm -f "$stage/testing/deno_host.ts"
+  printf '%s\n' '/** The runtime the testing kit uses by default: Node. */' \
+    'export { nodeHost as defaultHost } from "./node_host.ts";' >"$stage/testing/default_host.ts"
+fi
 # Nothing compiled for npm may use the Deno namespace (doc comments aside).
 if grep -rnE '\bDeno\.' "$stage" --include='*.ts' | grep -vE '^[^:]+:[0-9]+:\s*(\*|//)'; then
   echo "build_npm: the lines above use Deno APIs; they cannot go into the npm build" >&2

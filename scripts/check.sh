@@ -6,11 +6,11 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 deno="${DENO_BIN:-$(command -v deno || echo "$root/tools/node_modules/.bin/deno")}"
 entries=(mod.ts src/runtime/browser.ts src/runtime/node.ts)
-for f in jetstream/mod.ts kv/mod.ts obj/mod.ts service/mod.ts; do [ -f "$f" ] && entries+=("$f"); done
+for f in jetstream/mod.ts kv/mod.ts obj/mod.ts service/mod.ts testing/mod.ts; do [ -f "$f" ] && entries+=("$f"); done
 step() { echo "== $*"; }
 step "deno fmt --check"; "$deno" fmt --check
 step "deno lint"; "$deno" lint
-step "deno check"; "$deno" check "${entries[@]}" tests/ bench/ scripts/*.ts
+step "deno check"; "$deno" check "${entries[@]}" tests/ bench/ scripts/*.ts examples/deno/ examples/edge/
 step "deno check --doc-only (examples in doc comments)"; "$deno" check --doc-only "${entries[@]}"
 step "deno doc --lint ${entries[*]}"; "$deno" doc --lint "${entries[@]}"
 step "every nats.js 3.4 export name resolves from the matching entry"; "$deno" run -A scripts/compat_names.ts

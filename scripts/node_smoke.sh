@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Node smoke test of the npm package: builds npm/ (scripts/build_npm.sh), packs it with `npm pack`,
-# installs the tarball (and the `ws` package) into a scratch Node project in a temp folder, makes
+# installs the tarball (and the `ws` package) into a scratch Node project in a temp folder (with
+# examples/node/tour.mjs, which the suite runs), makes
 # a test CA with server and client certificates (openssl), and runs tests/node/smoke.mjs there with
 # `node --test` against real nats-server processes. Prints node's test summary; exit code is
 # node's.
@@ -35,7 +36,7 @@ mkdir -p "$CERTS_DIR"
 echo "== npm pack + install into a scratch project"
 tarball="$(cd "$work" && npm pack "$root/npm" --silent)"
 mkdir -p "$work/app"
-cp tests/node/smoke.mjs "$work/app/"
+cp tests/node/smoke.mjs examples/node/tour.mjs "$work/app/"
 cd "$work/app"
 echo '{ "name": "natsw-smoke", "private": true, "type": "module" }' >package.json
 npm install --no-audit --no-fund --loglevel=error --prefer-offline "$work/$tarball" ws@8.23.0 >/dev/null

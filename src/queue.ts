@@ -173,40 +173,102 @@ export class Broadcaster<T> {
 }
 
 /** Bytes in each arena chunk that queued messages are copied into. */
-const ARENA_CHUNK = 256 * 1024;
-/** Queued messages longer than this get a buffer of their own instead of arena space. */
+const ARENA_CHUNK = 64 * 1024;
+/**
+ * Queued messages longer than this are kept as messages with buffers of their own instead of
+ * arena space (their object costs little next to their bytes). Below 2¹⁴: sizes are packed in 14 bits.
+ */
 const OWN_BUFFER_OVER = 8 * 1024;
-/** Messages up to this size are copied byte by byte (cheaper than creating a view to `set` from). */
-const COPY_LOOP_MAX = 256;
-/** Ring capacity to start with, and to shrink back to when a ring larger than `RING_KEEP` empties. */
-const RING_START = 64;
-/** Ring capacity that is kept when the ring empties (about 640 KiB). */
-const RING_KEEP = 16 * 1024;
+/** Messages up to this size are copied byte by byte, larger ones a word at a time up to `COPY_WORDS_MAX`. */
+const COPY_LOOP_MAX = 16;
+/**
+ * Messages larger than this are copied with `set` (memcpy; its view costs an allocation, which
+ * matters only for small messages).
+ */
+const COPY_WORDS_MAX = 256;
+/** Entries per segment of the queue (6 KiB of numbers and slots). */
+const SEGMENT = 256;
+
+/** How an entry's slot is to be read. */
+const SLOT_MSG = 0; // the message as it arrived (or with a buffer of its own)
+const SLOT_NONE = 1; // packed; the queue's subject, no reply
+const SLOT_REPLY = 2; // packed; the queue's subject, the slot is the reply
+const SLOT_SUBJECT = 3; // packed; the slot is the subject, no reply
+const SLOT_BOTH = 4; // packed; the slot is [subject, reply]
+
+/** A slot: see the SLOT_ kinds. */
+type Slot = MsgImpl | string | [string, string] | undefined;
+
+/**
+ * Copies `size` bytes of `src` at `off` into `dst` at `at`, where `at` and `from` (the same source
+ * bytes' offset in their whole buffer) agree mod 4: bytes up to a word boundary, then whole words
+ * through `dst32` and `src32` (word views over both whole buffers), then the last bytes.
+ */
+function copyAligned(
+  dst: Uint8Array,
+  dst32: Int32Array,
+  at: number,
+  src: Uint8Array,
+  src32: Int32Array,
+  off: number,
+  from: number,
+  size: number,
+): void {
+  let k = 0;
+  const head = Math.min(size, (4 - (at & 3)) & 3);
+  for (; k < head; k++) dst[at + k] = src[off + k];
+  const words = (size - k) >> 2;
+  for (let w = (at + k) >> 2, r = (from + k) >> 2, end = w + words; w < end; w++, r++) dst32[w] = src32[r];
+  k += words << 2;
+  for (; k < size; k++) dst[at + k] = src[off + k];
+}
+
+/**
+ * `SEGMENT` queue entries. Per entry, four numbers: the arena chunk's sequence number, the offset
+ * in it, size | header size << 14, status code | slot kind << 10.
+ */
+class Segment {
+  readonly nums = new Int32Array(SEGMENT * 4);
+  readonly slots: Slot[] = new Array(SEGMENT);
+  next: Segment | undefined;
+}
 
 /**
  * The FIFO of a subscription read with `for await`, kept compact. A message queued while the
  * queue is short is kept as it arrived (its payload a view on the read batch); a message queued
- * behind `inlineLimit` others is packed: its bytes are copied into a shared arena chunk and only
- * its numbers and strings are kept, and its `MsgImpl` is built again when it is taken. Arena chunks
- * are never rewritten, so a taken message stays valid; a chunk is freed once no queued or taken
- * message refers to it.
+ * behind `inlineMsgs` others or `inlineBytes` bytes is packed: its bytes are copied into a shared arena chunk, and four
+ * numbers and at most one string slot are kept (24 bytes beyond its bytes); its `MsgImpl` is built
+ * again when it is taken. Arena chunks are never rewritten, so a taken message stays valid; a chunk
+ * is freed once no queued or taken message refers to it. Entries live in fixed-size segments, so
+ * the queue never copies itself to grow.
  */
 export class MsgQueue implements AsyncIterable<Msg>, AsyncIterator<Msg> {
-  /** Entries kept as they arrived before the queue starts packing. */
-  readonly #inlineLimit: number;
-  #cap = RING_START;
-  #head = 0;
+  readonly #inlineMsgs: number;
+  readonly #inlineBytes: number;
+  readonly #subject: string;
+  /** The oldest segment (created on the first entry). */
+  #head: Segment | undefined;
+  #headIdx = 0;
+  #tail: Segment | undefined;
+  #tailIdx = 0;
+  /** One emptied segment kept for reuse. */
+  #spare: Segment | undefined;
   #length = 0;
-  /** Per entry: offset, size, header size and status code of a packed message. */
-  #nums = new Int32Array(RING_START * 4);
-  /** Per entry: the message itself (kept as it arrived), or the buffer holding a packed one. */
-  #objs: (MsgImpl | ArrayBuffer | undefined)[] = new Array(RING_START);
-  #subjects: (string | undefined)[] = new Array(RING_START);
-  #replies: (string | undefined)[] = new Array(RING_START);
+  /** Header and payload bytes waiting. */
+  #bytes = 0;
   #sid = 0;
   #responder: Responder | undefined;
-  #chunk: Uint8Array<ArrayBuffer> | undefined;
-  #chunkPos = 0;
+  /** Arena chunks that queued entries may refer to, oldest first; the last one is being filled. */
+  #chunks: ArrayBuffer[] = [];
+  /** The sequence number of `#chunks[0]`. */
+  #chunkBase = 0;
+  #fill: Uint8Array<ArrayBuffer> | undefined;
+  /** `#fill` as words. */
+  #fill32: Int32Array | undefined;
+  #fillPos = 0;
+  /** The buffer messages were last copied from (WASM memory), and a word view over it. */
+  #srcBuffer: ArrayBuffer | undefined;
+  #src32: Int32Array | undefined;
   #waiter: Deferred<IteratorResult<Msg>> | undefined;
   #done = false;
   #error: unknown;
@@ -215,9 +277,14 @@ export class MsgQueue implements AsyncIterable<Msg>, AsyncIterator<Msg> {
   /** Called when a consumer leaves a `for await` loop early (break/return). */
   onReturn: (() => void) | undefined;
 
-  /** Creates the queue; messages queued behind `inlineLimit` others are packed. */
-  constructor(inlineLimit: number) {
-    this.#inlineLimit = inlineLimit;
+  /**
+   * Creates the queue of a subscription to `subject`; messages queued behind `inlineMsgs` others or
+   * `inlineBytes` bytes are packed.
+   */
+  constructor(inlineMsgs: number, inlineBytes: number, subject: string) {
+    this.#inlineMsgs = inlineMsgs;
+    this.#inlineBytes = inlineBytes;
+    this.#subject = subject;
   }
 
   /** Messages waiting. */
@@ -227,7 +294,8 @@ export class MsgQueue implements AsyncIterable<Msg>, AsyncIterator<Msg> {
 
   /** True when the next `push` copies its message's bytes (or ignores it) instead of keeping the message. */
   get packs(): boolean {
-    return this.#done || (this.#waiter === undefined && this.#length >= this.#inlineLimit);
+    return this.#done ||
+      (this.#waiter === undefined && (this.#length >= this.#inlineMsgs || this.#bytes >= this.#inlineBytes));
   }
 
   /** Adds a message (ignored after `end()`); it is kept as given unless the queue `packs`. */
@@ -245,8 +313,7 @@ export class MsgQueue implements AsyncIterable<Msg>, AsyncIterator<Msg> {
       w.resolve({ done: false, value: msg });
       return;
     }
-    if (this.#length === this.#cap) this.#grow();
-    this.#objs[(this.#head + this.#length++) & (this.#cap - 1)] = msg;
+    this.#append(msg, SLOT_MSG << 10, msg.size);
   }
 
   /**
@@ -266,105 +333,121 @@ export class MsgQueue implements AsyncIterable<Msg>, AsyncIterator<Msg> {
     responder: Responder,
   ): void {
     if (this.#done) return;
-    if (this.#length === this.#cap) this.#grow();
-    const i = (this.#head + this.#length++) & (this.#cap - 1);
-    let buf: ArrayBuffer;
-    let at: number;
     if (size > OWN_BUFFER_OVER) {
-      buf = src.slice(off, off + size).buffer;
-      at = 0;
-    } else {
-      let chunk = this.#chunk;
-      if (chunk === undefined || this.#chunkPos + size > chunk.length) {
-        chunk = this.#chunk = new Uint8Array(ARENA_CHUNK);
-        this.#chunkPos = 0;
-      }
-      at = this.#chunkPos;
-      if (size <= COPY_LOOP_MAX) for (let k = 0; k < size; k++) chunk[at + k] = src[off + k];
-      else chunk.set(src.subarray(off, off + size), at);
-      this.#chunkPos = at + size;
-      buf = chunk.buffer;
+      const buf = src.slice(off, off + size).buffer;
+      this.#append(new MsgImpl(subject, sid, reply, responder, buf, 0, size, hlen, code), SLOT_MSG << 10, size);
+      return;
     }
+    // the copy lands at the source's alignment (mod 4), so it can move four bytes at a time
+    const from = src.byteOffset + off;
+    let fill = this.#fill;
+    let at = this.#fillPos;
+    at += (from - at) & 3;
+    if (fill === undefined || at + size > fill.length) {
+      fill = this.#fill = new Uint8Array(ARENA_CHUNK);
+      this.#fill32 = new Int32Array(fill.buffer);
+      this.#chunks.push(fill.buffer);
+      at = from & 3;
+    }
+    if (size <= COPY_LOOP_MAX) {
+      for (let k = 0; k < size; k++) fill[at + k] = src[off + k];
+    } else if (size > COPY_WORDS_MAX) {
+      fill.set(src.subarray(off, off + size), at);
+    } else {
+      const buf = src.buffer as ArrayBuffer;
+      if (buf !== this.#srcBuffer) {
+        this.#srcBuffer = buf;
+        this.#src32 = new Int32Array(buf, 0, buf.byteLength >> 2);
+      }
+      copyAligned(fill, this.#fill32!, at, src, this.#src32!, off, from, size);
+    }
+    this.#fillPos = at + size;
     this.#sid = sid;
     this.#responder = responder;
-    const n = i * 4;
-    this.#nums[n] = at;
-    this.#nums[n + 1] = size;
-    this.#nums[n + 2] = hlen;
-    this.#nums[n + 3] = code;
-    this.#objs[i] = buf;
-    this.#subjects[i] = subject;
-    this.#replies[i] = reply;
+    let kind: number;
+    let slot: Slot;
+    if (subject === this.#subject) {
+      kind = reply === undefined ? SLOT_NONE : SLOT_REPLY;
+      slot = reply;
+    } else if (reply === undefined) {
+      kind = SLOT_SUBJECT;
+      slot = subject;
+    } else {
+      kind = SLOT_BOTH;
+      slot = [subject, reply];
+    }
+    const n = this.#append(slot, code | (kind << 10), size);
+    const nums = this.#tail!.nums;
+    nums[n] = this.#chunkBase + this.#chunks.length - 1;
+    nums[n + 1] = at;
+    nums[n + 2] = size | (hlen << 14);
   }
 
-  /** Doubles the full ring, keeping the order of its entries. */
-  #grow(): void {
-    const old = this.#cap;
-    const cap = old * 2;
-    const head = this.#head;
-    const nums = new Int32Array(cap * 4);
-    nums.set(this.#nums.subarray(head * 4), 0);
-    nums.set(this.#nums.subarray(0, head * 4), (old - head) * 4);
-    const objs: (MsgImpl | ArrayBuffer | undefined)[] = new Array(cap);
-    const subjects: (string | undefined)[] = new Array(cap);
-    const replies: (string | undefined)[] = new Array(cap);
-    for (let k = 0; k < old; k++) {
-      const from = (head + k) & (old - 1);
-      objs[k] = this.#objs[from];
-      subjects[k] = this.#subjects[from];
-      replies[k] = this.#replies[from];
+  /** Appends an entry for a message of `size` bytes; returns the index of its numbers in the tail segment. */
+  #append(slot: Slot, codeAndKind: number, size: number): number {
+    let tail = this.#tail;
+    if (tail === undefined) {
+      tail = this.#head = this.#tail = new Segment();
+    } else if (this.#tailIdx === SEGMENT) {
+      const seg = this.#spare ?? new Segment();
+      this.#spare = undefined;
+      seg.next = undefined;
+      tail = tail.next = this.#tail = seg;
+      this.#tailIdx = 0;
     }
-    this.#cap = cap;
-    this.#head = 0;
-    this.#nums = nums;
-    this.#objs = objs;
-    this.#subjects = subjects;
-    this.#replies = replies;
+    const i = this.#tailIdx++;
+    this.#length++;
+    this.#bytes += size;
+    tail.slots[i] = slot;
+    tail.nums[i * 4 + 3] = codeAndKind;
+    return i * 4;
   }
 
   /** Removes the oldest message (the queue must not be empty). */
   #take(): MsgImpl {
-    const i = this.#head;
-    const obj = this.#objs[i]!;
-    this.#objs[i] = undefined;
-    let msg: MsgImpl;
-    if (obj instanceof ArrayBuffer) {
-      const n = i * 4;
-      const nums = this.#nums;
-      msg = new MsgImpl(
-        this.#subjects[i]!,
-        this.#sid,
-        this.#replies[i],
-        this.#responder!,
-        obj,
-        nums[n],
-        nums[n + 1],
-        nums[n + 2],
-        nums[n + 3],
-      );
-      this.#subjects[i] = undefined;
-      this.#replies[i] = undefined;
-    } else {
-      msg = obj;
+    if (this.#headIdx === SEGMENT) {
+      const done = this.#head!;
+      this.#head = done.next;
+      this.#headIdx = 0;
+      this.#spare = done;
     }
-    this.#head = (i + 1) & (this.#cap - 1);
+    const seg = this.#head!;
+    const i = this.#headIdx++;
+    const slot = seg.slots[i];
+    seg.slots[i] = undefined;
     if (--this.#length === 0) {
-      this.#head = 0;
-      // after a big burst, give the ring's memory back (a small ring is kept for the next one)
-      if (this.#cap > RING_KEEP) this.#reset();
+      // empty: start again at the head segment's beginning
+      this.#tail = seg;
+      seg.next = undefined;
+      this.#headIdx = this.#tailIdx = 0;
     }
-    return msg;
-  }
-
-  /** Empties the ring at its starting capacity. */
-  #reset(): void {
-    this.#cap = RING_START;
-    this.#head = 0;
-    this.#length = 0;
-    this.#nums = new Int32Array(RING_START * 4);
-    this.#objs = new Array(RING_START);
-    this.#subjects = new Array(RING_START);
-    this.#replies = new Array(RING_START);
+    const n = i * 4;
+    const nums = seg.nums;
+    const kind = nums[n + 3] >> 10;
+    if (kind === SLOT_MSG) return slot as MsgImpl;
+    let subject = this.#subject;
+    let reply: string | undefined;
+    if (kind === SLOT_REPLY) reply = slot as string;
+    else if (kind === SLOT_SUBJECT) subject = slot as string;
+    else if (kind === SLOT_BOTH) [subject, reply] = slot as [string, string];
+    // chunks before this entry's are no longer referred to by the queue
+    const seq = nums[n];
+    if (seq > this.#chunkBase) {
+      this.#chunks.splice(0, seq - this.#chunkBase);
+      this.#chunkBase = seq;
+    }
+    const packed = nums[n + 2];
+    return new MsgImpl(
+      subject,
+      this.#sid,
+      reply,
+      this.#responder!,
+      this.#chunks[0],
+      nums[n + 1],
+      packed & 0x3fff,
+      packed >>> 14,
+      nums[n + 3] & 0x3ff,
+    );
   }
 
   /** Ends the queue: waiting messages are still delivered, then iteration ends (or throws `error`). */
@@ -389,7 +472,9 @@ export class MsgQueue implements AsyncIterable<Msg>, AsyncIterator<Msg> {
   next(): Promise<IteratorResult<Msg>> {
     if (this.#length > 0) {
       const msg = this.#take();
-      this.onTake?.(msg.size);
+      const size = msg.size;
+      this.#bytes -= size;
+      this.onTake?.(size);
       return Promise.resolve({ done: false, value: msg });
     }
     const w = deferred<IteratorResult<Msg>>();

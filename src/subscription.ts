@@ -106,8 +106,16 @@ export interface SubscriptionHost {
   callbackError(sub: SubscriptionImpl, err: unknown): void;
 }
 
-/** Queued messages beyond this many no longer keep their read batch alive (they are copied out of it). */
+/** Replies that `requestMany` keeps waiting beyond this many get buffers of their own. */
 export const DETACH_AFTER = 64;
+
+/**
+ * A subscription's queued messages keep their views on the read batch (kept as they arrived) while
+ * fewer than this many are waiting...
+ */
+const INLINE_MSGS = 1024;
+/** ...and fewer than this many bytes; messages queued behind them are copied into the queue's arena. */
+const INLINE_BYTES = 256 * 1024;
 
 /** Default pending message limit (as the Go client's 512 Ki). */
 export const DEFAULT_MAX_PENDING_MSGS = 512 * 1024;
@@ -150,7 +158,7 @@ export class SubscriptionImpl implements Subscription {
     this.maxPendingMsgs = opts.maxPendingMsgs ?? DEFAULT_MAX_PENDING_MSGS;
     this.maxPendingBytes = opts.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
     if (!this.callback) {
-      const q = new MsgQueue(DETACH_AFTER);
+      const q = new MsgQueue(INLINE_MSGS, INLINE_BYTES, subject);
       q.onTake = (size) => this.#taken(size);
       // leaving a `for await` loop early (break, return, throw) ends the subscription, as in nats.js
       q.onReturn = () => this.unsubscribe();

@@ -43,8 +43,30 @@ export async function makeCertsWith(host: Host): Promise<TestCerts> {
     if (!out.success) throw new Error(`openssl ${args[0]} failed (is openssl installed?):\n${out.stderr}`);
   };
   try {
-    await openssl("req", "-x509", ...EC, "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=natsw test CA", ...CA_EXT);
-    await openssl("req", "-x509", ...EC, "-keyout", "other.key", "-out", "other.pem", "-subj", "/CN=other CA", ...CA_EXT);
+    await openssl(
+      "req",
+      "-x509",
+      ...EC,
+      "-keyout",
+      "ca.key",
+      "-out",
+      "ca.pem",
+      "-subj",
+      "/CN=natsw test CA",
+      ...CA_EXT,
+    );
+    await openssl(
+      "req",
+      "-x509",
+      ...EC,
+      "-keyout",
+      "other.key",
+      "-out",
+      "other.pem",
+      "-subj",
+      "/CN=other CA",
+      ...CA_EXT,
+    );
     for (const [name, cn, ext] of LEAVES) {
       await host.writeTextFile(`${dir}/${name}.ext`, `${ext}\nbasicConstraints=CA:FALSE\n`);
       await openssl("req", ...EC.slice(0, 5), "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${cn}`);
@@ -81,7 +103,7 @@ export interface CertFiles extends AsyncDisposable {
   path(name: keyof TestCerts): string;
 }
 
-/** Writes every certificate and key of `pem` to a new temp folder. */
+/** Writes every certificate and key of `pem` to a new temp folder (removed on dispose). */
 export async function writeCertsWith(host: Host, pem: TestCerts): Promise<CertFiles> {
   const dir = await host.makeTempDir("natsw-certfiles-");
   for (const [name, text] of Object.entries(pem)) await host.writeTextFile(`${dir}/${name}.pem`, text);

@@ -87,8 +87,7 @@ export const denoHost: Host = {
   readTextFile: (path) => Deno.readTextFile(path),
   writeTextFile: (path, text) => Deno.writeTextFile(path, text),
   remove: (path) => Deno.remove(path, { recursive: true }).catch(() => {}),
-  spawn: (bin, args) =>
-    process(new Deno.Command(bin, { args, stdin: "null", stdout: "null", stderr: "null" }).spawn()),
+  spawn: (bin, args) => process(new Deno.Command(bin, { args, stdin: "null", stdout: "null", stderr: "null" }).spawn()),
   async run(bin, args, cwd): Promise<RunResult> {
     const out = await new Deno.Command(bin, { args, cwd, stdin: "null", stdout: "piped", stderr: "piped" }).output();
     const text = new TextDecoder();

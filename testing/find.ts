@@ -5,10 +5,20 @@
  */
 import type { Host } from "./host.ts";
 
-/** Thrown when no nats-server binary is found; the message says how to install one. */
+/**
+ * Thrown when no nats-server binary is found; the message says how to install one.
+ *
+ * @example
+ * ```ts
+ * import { NatsServer, ServerNotFoundError } from "@natsw/natsw/testing";
+ * const err = await NatsServer.start().catch((e) => e);
+ * if (err instanceof ServerNotFoundError) console.error(err.message, err.searched);
+ * ```
+ */
 export class ServerNotFoundError extends Error {
   /** Every place that was looked at. */
   readonly searched: string[];
+  /** An error naming the places in `searched`. */
   constructor(searched: string[]) {
     super(
       "nats-server not found (looked at " + searched.join(", ") + "). Install nats-server >= 2.10 " +
@@ -21,12 +31,22 @@ export class ServerNotFoundError extends Error {
   }
 }
 
-/** Thrown by {@link requireServer} when the server is older (or newer) than a test needs. */
+/**
+ * Thrown by `requireServer()` when the server is older (or newer) than a test needs.
+ *
+ * @example
+ * ```ts
+ * import { requireServer, ServerVersionError } from "@natsw/natsw/testing";
+ * const err = await requireServer(">=99").catch((e) => e);
+ * if (err instanceof ServerVersionError) console.error(`needs ${err.required}, found ${err.found}`);
+ * ```
+ */
 export class ServerVersionError extends Error {
   /** The requirement, e.g. ">=2.11". */
   readonly required: string;
   /** The version found, e.g. "2.10.4". */
   readonly found: string;
+  /** An error naming the requirement, the version found and the binary. */
   constructor(required: string, found: string, bin: string) {
     super(`this test needs nats-server ${required}, but ${bin} is ${found}`);
     this.name = "ServerVersionError";
@@ -94,7 +114,15 @@ function compare(a: string, b: string): number {
   return 0;
 }
 
-/** True when `version` meets `requirement` (`>=2.11`, `>2.10.4`, `<=2.12`, `<3`, `=2.11.1`). */
+/**
+ * True when `version` meets `requirement` (`>=2.11`, `>2.10.4`, `<=2.12`, `<3`, `=2.11.1`).
+ *
+ * @example
+ * ```ts
+ * import { satisfies } from "@natsw/natsw/testing";
+ * satisfies("2.11.3", ">=2.11"); // true
+ * ```
+ */
 export function satisfies(version: string, requirement: string): boolean {
   const m = /^\s*(>=|<=|>|<|=)?\s*v?(\d+(?:\.\d+){0,2})\s*$/.exec(requirement);
   if (!m) throw new TypeError(`bad version requirement '${requirement}' (use e.g. ">=2.11")`);

@@ -20,11 +20,11 @@
  * ```
  * @module
  */
-import { makeCertsWith, type TestCerts } from "./certs.ts";
+import { type CertFiles, makeCertsWith, type TestCerts, writeCertsWith } from "./certs.ts";
 import { defaultHost } from "./default_host.ts";
 import { findServerWith, requireServerWith, serverVersionWith } from "./find.ts";
 
-export { type CertFiles, type TestCerts, writeCertsWith } from "./certs.ts";
+export type { CertFiles, TestCerts } from "./certs.ts";
 export type { ServerAuth, ServerUser } from "./config.ts";
 export { satisfies, ServerNotFoundError, ServerVersionError } from "./find.ts";
 export type { Host, HostListener, HostProcess, HostSocket, RunResult } from "./host.ts";
@@ -88,6 +88,21 @@ export function requireServer(requirement: string, bin?: string): Promise<string
  */
 export function makeCerts(): Promise<TestCerts> {
   return makeCertsWith(defaultHost);
+}
+
+/**
+ * Writes the certificates and keys of `pem` to a new temp folder, one `<name>.pem` file each
+ * (for a server config of your own); the folder is removed on dispose.
+ *
+ * @example
+ * ```ts
+ * import { makeCerts, writeCerts } from "@natsw/natsw/testing";
+ * await using files = await writeCerts(await makeCerts());
+ * console.log(files.path("serverCert"), files.path("serverKey"));
+ * ```
+ */
+export function writeCerts(pem: TestCerts): Promise<CertFiles> {
+  return writeCertsWith(defaultHost, pem);
 }
 
 /**

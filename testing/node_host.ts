@@ -38,8 +38,7 @@ function socket(s: Socket): HostSocket {
       if (!chunks.length) s.resume();
       return n;
     },
-    write: (data) =>
-      new Promise<void>((resolve, reject) => s.write(data, (err) => err ? reject(err) : resolve())),
+    write: (data) => new Promise<void>((resolve, reject) => s.write(data, (err) => err ? reject(err) : resolve())),
     close: () => s.destroy(),
   };
 }
@@ -104,7 +103,13 @@ export const nodeHost: Host = {
       pid: child.pid ?? -1,
       exited,
       signal(sig) {
-        if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+        // process.kill, not child.kill: some runtimes send only the first signal through child.kill
+        if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+        try {
+          process.kill(child.pid, sig);
+        } catch {
+          // exited meanwhile
+        }
       },
     };
   },

@@ -87,7 +87,14 @@ export class NatsServer implements AsyncDisposable {
   #proc: HostProcess | undefined;
   #exited = true;
 
-  private constructor(host: Host, bin: string, dir: string, parts: ConfigParts, opts: ServerOptions, files?: CertFiles) {
+  private constructor(
+    host: Host,
+    bin: string,
+    dir: string,
+    parts: ConfigParts,
+    opts: ServerOptions,
+    files?: CertFiles,
+  ) {
     this.#host = host;
     this.bin = bin;
     this.dir = dir;

@@ -7,8 +7,8 @@ import {
   NatsCluster,
   NatsServer,
   requireServer,
-  serverVersion,
   ServerNotFoundError,
+  serverVersion,
   ServerVersionError,
   TcpProxy,
   withServer,
@@ -281,4 +281,18 @@ Deno.test("testing kit - a config the server rejects: the start error carries th
   const err = await NatsServer.start({ config: 'lame_duck_duration: "1s"' }).catch((e) => e);
   assert.ok(err instanceof Error);
   assert.match(err.message, /did not start[\s\S]*lame_duck_duration/);
+});
+
+Deno.test("testing kit - await using kills the server and removes its folder even when the test throws", async () => {
+  let pid = 0;
+  let dir = "";
+  let port = 0;
+  await assert.rejects(async () => {
+    await using server = await NatsServer.start({ jetstream: true });
+    ({ pid, dir, port } = server);
+    throw new Error("boom");
+  }, /boom/);
+  assert.throws(() => Deno.kill(pid, "SIGCONT"), "the process is gone");
+  await assert.rejects(Deno.stat(dir), "the folder is gone");
+  await assert.rejects(Deno.connect({ hostname: "127.0.0.1", port }), "nothing listens on its port");
 });

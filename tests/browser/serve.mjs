@@ -1,7 +1,8 @@
 // Serves the browser test page from a folder on 127.0.0.1, starts headless Chromium on it, and
 // waits for the page to POST its outcome to /result. Prints the outcome; exits 0 only when the
 // page reported { ok: true }.
-// Usage: node serve.mjs <folder> <chromium> <ws-url> [timeout-ms]
+// Usage: node serve.mjs <folder> <chromium> <ws-url> [timeout-ms] [page (default index.html)] [expect-line]
+// With expect-line, the page must also have reported that line among its `lines`.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -9,7 +10,7 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 
-const [dir, chromium, wsUrl, timeoutArg] = process.argv.slice(2);
+const [dir, chromium, wsUrl, timeoutArg, pagePath = "index.html", expectLine] = process.argv.slice(2);
 const timeoutMs = Number(timeoutArg ?? 60_000);
 const types = {
   ".html": "text/html",
@@ -46,7 +47,7 @@ const server = createServer((req, res) => {
 });
 server.listen(0, "127.0.0.1");
 await once(server, "listening");
-const page = `http://127.0.0.1:${server.address().port}/index.html?ws=${encodeURIComponent(wsUrl)}`;
+const page = `http://127.0.0.1:${server.address().port}/${pagePath}?report=1&ws=${encodeURIComponent(wsUrl)}`;
 
 const profile = mkdtempSync(join(tmpdir(), "natsw-chromium-"));
 const browser = spawn(chromium, [
@@ -97,6 +98,7 @@ try {
   parsed = { ok: false, error: result };
 }
 console.log(`page result: ${JSON.stringify(parsed)}`);
+if (expectLine && !parsed.lines?.includes(expectLine)) parsed.ok = false;
 if (!parsed.ok) {
   console.log(
     `chromium log (tail):\n${browserLog.split("\n").slice(-20).join("\n")}`,

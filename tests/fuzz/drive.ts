@@ -5,7 +5,7 @@
  */
 import { FrameReader } from "../../src/protocol/reader.ts";
 import { type FrameHandler, type MsgTarget, walkFrames } from "../../src/protocol/frame_walk.ts";
-import type { MsgImpl } from "../../src/msg.ts";
+import { MsgImpl } from "../../src/msg.ts";
 import { parseInfo } from "../../src/connection/info.ts";
 import { errorFromServer, NatsError, ProtocolError } from "../../src/errors.ts";
 import type { Frame } from "./frame.ts";
@@ -36,7 +36,22 @@ class Recorder implements FrameHandler<MsgTarget> {
   problem: string | undefined;
 
   target(sid: number): MsgTarget {
-    return { sid, subject: TARGET_SUBJECT, subjectBytes: TARGET_BYTES };
+    // odd sids take the raw-frame path (as a subscription whose queue copies messages)
+    return { sid, subject: TARGET_SUBJECT, subjectBytes: TARGET_BYTES, copiesNow: sid % 2 === 1 };
+  }
+
+  rawFrame(
+    target: MsgTarget,
+    bytes: Uint8Array,
+    off: number,
+    size: number,
+    hlen: number,
+    code: number,
+    subject: string,
+    reply: string | undefined,
+  ): void {
+    const copy = bytes.slice(off, off + size).buffer;
+    this.msgFrame(target, new MsgImpl(subject, target.sid, reply, responder, copy, 0, size, hlen, code), size);
   }
 
   msgFrame(_target: MsgTarget, msg: MsgImpl, size: number): void {

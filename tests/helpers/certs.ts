@@ -2,8 +2,7 @@
  * The test suite's certificates: the testing kit's (`testing/certs.ts`), made once per test
  * process; `certFiles()` writes them to a temp folder for server configs.
  */
-import { type CertFiles, makeCerts, type TestCerts, writeCertsWith } from "../../testing/mod.ts";
-import { denoHost } from "../../testing/deno_host.ts";
+import { type CertFiles, makeCerts, type TestCerts, writeCerts } from "../../testing/mod.ts";
 
 export type { CertFiles, TestCerts };
 
@@ -17,5 +16,5 @@ export function testCerts(): Promise<TestCerts> {
 
 /** Writes every certificate and key to a new temp folder. */
 export async function certFiles(): Promise<CertFiles> {
-  return writeCertsWith(denoHost, await testCerts());
+  return writeCerts(await testCerts());
 }

@@ -5,11 +5,6 @@
 export { NatsCluster, NatsServer, type ServerOptions } from "../../testing/mod.ts";
 export { freePortSync as freePort } from "../../testing/deno_host.ts";
 
-/** Path of the nats-server binary the tests use ($NATS_SERVER_BIN, or nats-server on PATH). */
-export function serverBin(): string {
-  return Deno.env.get("NATS_SERVER_BIN") || "nats-server";
-}
-
 /** Path of the old (2.9) server binary, if the test script found one. */
 export function oldServerBin(): string | undefined {
   return Deno.env.get("NATS_SERVER_BIN_OLD") || undefined;

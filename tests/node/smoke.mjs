@@ -379,3 +379,50 @@ test("node - readCredsFile reads with node:fs and names a missing file", async (
     /cannot read creds file '\/nonexistent\/user.creds'/,
   );
 });
+
+// The testing kit from the npm package (its Node host), running the examples/node tour (copied next
+// to this file by scripts/node_smoke.sh) against a server it started, then faults through its proxy.
+test("node - natsw/testing starts servers and proxies; the examples/node tour runs", async () => {
+  const { NatsServer, TcpProxy } = await import("natsw/testing");
+  const server = await NatsServer.start({ jetstream: true });
+  try {
+    const child = spawn(process.execPath, ["tour.mjs", server.url], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (c) => out += c);
+    const [code] = await once(child, "exit");
+    assert.equal(code, 0);
+    assert.deepEqual(out.trim().split("\n"), [
+      "pubsub: hello ann, hello bob, hello cy",
+      "request: noon",
+      "jetstream: seq 1 = one pizza",
+      "kv: color = blue",
+      "obj: hello.txt = hello, objects",
+      "service: SHOUT",
+      "tour: ok",
+    ]);
+    const proxy = await TcpProxy.start(server.port);
+    try {
+      const nc = await connect({ servers: proxy.url, maxReconnectAttempts: -1, reconnectTimeWait: 50 });
+      try {
+        const reconnects = async (n) => {
+          let seen = 0;
+          for await (const s of nc.status()) if (s.type === "reconnect" && ++seen === n) return;
+        };
+        nc.subscribe("kit", { callback: (_e, m) => m.respond(m.data) });
+        const first = reconnects(1);
+        await server.restart();
+        await first;
+        const second = reconnects(1);
+        proxy.cut();
+        await second;
+        assert.equal((await nc.request("kit", "back", { timeout: 5000 })).string(), "back");
+      } finally {
+        await nc.close();
+      }
+    } finally {
+      await proxy.close();
+    }
+  } finally {
+    await server.stop();
+  }
+});
