@@ -59,11 +59,13 @@ Deno.test("permissions - a Deno-only API used at import time would fail the same
 });
 
 Deno.test("entries - Node and browser entries export every runtime-neutral value of mod.ts", () => {
-  const denoOnly = new Set(["denoDial", "denoWsDial", "readCredsFile"]);
+  // the Deno transports, and the file readers (Node has its own; a browser has no files)
+  const denoOnly = new Set(["denoDial", "denoWsDial", "readCredsFile", "loadContext"]);
   const neutral = Object.keys(denoEntry).filter((k) => !denoOnly.has(k));
   const missing = (m: object) => neutral.filter((k) => !(k in m));
   assert.deepEqual(missing(nodeEntry), []);
   assert.deepEqual(missing(browserEntry), []);
+  assert.equal(typeof nodeEntry.loadContext, "function");
   for (const k of neutral) {
     if (k === "connect") continue;
     assert.equal(
