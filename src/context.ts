@@ -259,14 +259,46 @@ export async function connectWithContext(
   dial: Dialer,
 ): Promise<NatsConnection> {
   if (options === null || typeof options !== "object" || options.context === undefined) {
-    return NatsConnection.connect(options, dial);
+    return NatsConnection.connect(await withTlsFiles(options, files), dial);
   }
   const { context: name, ...rest } = options;
   if (!files) {
     throw new InvalidArgumentError("nats CLI contexts cannot be read in this runtime (it has no file access)");
   }
   const context = await loadContextWith(files, name);
-  const nc = await NatsConnection.connect(withDefaults(context.options, rest), dial);
+  const nc = await NatsConnection.connect(await withTlsFiles(withDefaults(context.options, rest), files), dial);
   contexts.set(nc, context);
   return nc;
+}
+
+/**
+ * `options` with nats.js's `tls.caFile`, `certFile` and `keyFile` read into `caCerts`, `cert` and
+ * `key` (`InvalidArgumentError` naming the file, never its contents, when one cannot be read, and
+ * when this runtime has no file access).
+ */
+async function withTlsFiles(options: ConnectionOptions, files: ContextFiles | undefined): Promise<ConnectionOptions> {
+  const tls = options?.tls;
+  if (typeof tls !== "object" || tls === null) return options;
+  const { caFile, certFile, keyFile, ...rest } = tls;
+  if (caFile === undefined && certFile === undefined && keyFile === undefined) return options;
+  if (!files) {
+    throw new InvalidArgumentError("tls.caFile, certFile and keyFile need file access, which this runtime lacks");
+  }
+  const read = async (what: string, path: unknown): Promise<string> => {
+    if (typeof path !== "string" || path.length === 0) {
+      throw new InvalidArgumentError(`connect option 'tls.${what}' must be a non-empty string`);
+    }
+    try {
+      return await files.readText(path);
+    } catch (err) {
+      throw new InvalidArgumentError(`cannot read tls.${what} '${path}'`, {
+        cause: new Error((err as Error)?.name ?? "read failed"),
+      });
+    }
+  };
+  const out = { ...rest };
+  if (caFile !== undefined) out.caCerts = [...(rest.caCerts ?? []), await read("caFile", caFile)];
+  if (certFile !== undefined) out.cert = await read("certFile", certFile);
+  if (keyFile !== undefined) out.key = await read("keyFile", keyFile);
+  return { ...options, tls: out };
 }

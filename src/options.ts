@@ -275,6 +275,11 @@ function serverList(opts: ConnectionOptions): string[] {
 
 /** `tls` with nats.js's `ca` folded into `caCerts`. */
 function tlsWithCa(tls: TlsOptions | null | undefined): TlsOptions | null | undefined {
+  if (tls && (tls.caFile !== undefined || tls.certFile !== undefined || tls.keyFile !== undefined)) {
+    throw new InvalidArgumentError(
+      "tls.caFile, certFile and keyFile are read by the connect() of an entry point with file access (mod.ts, node)",
+    );
+  }
   if (!tls || tls.ca === undefined) return tls;
   const { ca, ...rest } = tls;
   return { ...rest, caCerts: [...(rest.caCerts ?? []), ...(typeof ca === "string" ? [ca] : ca)] };

@@ -132,7 +132,7 @@ const BAD_CONNECT: [Record<string, unknown>, string][] = [
   [{ tls: { cert: "pem" } }, "'key'"],
   [{ tls: { caCert: ["pem"] } }, "did you mean 'caCerts'"],
   [{ tls: { ca: 5 } }, "'ca'"],
-  [{ tls: { certFile: "/x.pem" } }, "nats.js option natsw does not support yet"],
+  [{ tls: { certFile: "/nonexistent/x.pem" } }, "cannot read tls.certFile '/nonexistent/x.pem'"],
   [{ pingInteval: 1000 }, "unknown connect option 'pingInteval' (did you mean 'pingInterval'?)"],
   [{ debug: "yes" }, "'debug'"],
   [{ noAsyncTraces: 1 }, "'noAsyncTraces'"],

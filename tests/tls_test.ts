@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { connect, type NatsConnection } from "../mod.ts";
+import { connect, denoDial, InvalidArgumentError, NatsConnection } from "../mod.ts";
 import { freePort, NatsServer } from "./helpers/server.ts";
 import { type CertFiles, certFiles } from "./helpers/certs.ts";
 import { take } from "./helpers/util.ts";
@@ -102,6 +102,33 @@ Deno.test("tls - handshake_first auto accepts TLS-first and classic clients", as
   assert.ok(conns.every((c) => c.tls_version));
   await first.close();
   await classic.close();
+});
+
+Deno.test("tls - nats.js's caFile, certFile and keyFile are read at connect (mutual TLS)", async () => {
+  await using certs = await certFiles();
+  const { srv } = await tlsServer(certs, `ca_file: "${certs.path("ca")}"\n verify: true\n handshake_first: true`);
+  await using _srv = srv;
+  const tls = {
+    caFile: certs.path("ca"),
+    certFile: certs.path("clientCert"),
+    keyFile: certs.path("clientKey"),
+    handshakeFirst: true,
+  };
+  const nc = await connect({ servers: srv.url, tls });
+  assert.equal(nc.info?.tls_verify, true);
+  await roundTrip(nc);
+  await nc.close();
+  const err = await connect({ servers: srv.url, tls: { ...tls, keyFile: "/nonexistent/client.key" } }).then(
+    () => undefined,
+    (e) => e,
+  );
+  assert.ok(err instanceof InvalidArgumentError, String(err));
+  assert.match(err.message, /cannot read tls\.keyFile '\/nonexistent\/client\.key'/);
+  // without the entry point's file access the files cannot be read: a clear error, nothing dialed
+  await assert.rejects(
+    NatsConnection.connect({ servers: srv.url, tls }, denoDial),
+    /read by the connect\(\) of an entry point/,
+  );
 });
 
 Deno.test("tls - mutual TLS with TLS-first and a client certificate", async () => {

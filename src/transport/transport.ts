@@ -16,6 +16,15 @@ export interface TlsOptions {
   caCerts?: string[];
   /** The same as `caCerts`, under nats.js's name: one PEM text (it may hold several certificates) or a list. */
   ca?: string | string[];
+  /**
+   * Files to read `ca`, `cert` and `key` from, as in nats.js: read by the entry point's
+   * `connect()` (so only these paths need `--allow-read`), before dialing.
+   */
+  caFile?: string;
+  /** See {@link TlsOptions.caFile}. */
+  certFile?: string;
+  /** See {@link TlsOptions.caFile}. */
+  keyFile?: string;
   /** Client certificate chain (PEM) for mutual TLS. */
   cert?: string;
   /** Client private key (PEM) for mutual TLS. */
@@ -24,8 +33,6 @@ export interface TlsOptions {
   handshakeFirst?: boolean;
 }
 
-const PEM_HINT = "give the PEM text in caCerts, cert and key";
-
 /** The rules of {@link TlsOptions}, and the nats.js TLS keys natsw does not take. */
 export const TLS_OPTION_RULES: OptionRules = {
   caCerts: arrayOf(str()),
@@ -33,9 +40,9 @@ export const TLS_OPTION_RULES: OptionRules = {
   key: secret(),
   handshakeFirst: bool,
   ca: oneOrMany(str()),
-  caFile: unsupported(PEM_HINT),
-  certFile: unsupported(PEM_HINT),
-  keyFile: unsupported(PEM_HINT),
+  caFile: str(),
+  certFile: str(),
+  keyFile: str(),
   rejectUnauthorized: unsupported("trust the server's CA with caCerts instead"),
 };
 
