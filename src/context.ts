@@ -105,14 +105,20 @@ function expandEnv(path: string, files: ContextFiles): string {
   );
 }
 
-async function readFileFor(what: string, path: string, context: string, files: ContextFiles): Promise<string> {
+/**
+ * The text of `path`, or an `InvalidArgumentError` saying `failure` whose cause carries only the
+ * read error's name (its message may quote the file).
+ */
+async function readText(files: ContextFiles, path: string, failure: string): Promise<string> {
   try {
     return await files.readText(path);
   } catch (err) {
-    throw new InvalidArgumentError(`context '${context}': cannot read its ${what} file '${path}'`, {
-      cause: new Error((err as Error)?.name ?? "read failed"),
-    });
+    throw new InvalidArgumentError(failure, { cause: new Error((err as Error)?.name ?? "read failed") });
   }
+}
+
+function readFileFor(what: string, path: string, context: string, files: ContextFiles): Promise<string> {
+  return readText(files, path, `context '${context}': cannot read its ${what} file '${path}'`);
 }
 
 /** Where the context `name` lives; an absolute path names the file itself, no name the selected context. */
@@ -288,13 +294,7 @@ async function withTlsFiles(options: ConnectionOptions, files: ContextFiles | un
     if (typeof path !== "string" || path.length === 0) {
       throw new InvalidArgumentError(`connect option 'tls.${what}' must be a non-empty string`);
     }
-    try {
-      return await files.readText(path);
-    } catch (err) {
-      throw new InvalidArgumentError(`cannot read tls.${what} '${path}'`, {
-        cause: new Error((err as Error)?.name ?? "read failed"),
-      });
-    }
+    return await readText(files, path, `cannot read tls.${what} '${path}'`);
   };
   const out = { ...rest };
   if (caFile !== undefined) out.caCerts = [...(rest.caCerts ?? []), await read("caFile", caFile)];
