@@ -225,9 +225,27 @@ export class NatsServer implements AsyncDisposable {
     this.#proc?.signal(sig);
   }
 
-  /** Freezes the process (SIGSTOP): its sockets stay open, nothing is answered. */
-  pause(): void {
+  /**
+   * Freezes the process (SIGSTOP): its sockets stay open, nothing is answered. Resolves once the
+   * process is seen stopped (its state in `/proc`, checked for up to 2 s; where there is no
+   * `/proc`, at once), so that nothing sent after it is answered.
+   */
+  async pause(): Promise<void> {
+    const proc = this.#proc;
     this.signal("SIGSTOP");
+    if (!proc || this.#exited) return;
+    for (let i = 0; i < 400; i++) {
+      let stat: string;
+      try {
+        stat = await this.#host.readTextFile(`/proc/${proc.pid}/stat`);
+      } catch {
+        return; // no /proc here
+      }
+      // the state is the field after the command name, which is in parentheses
+      const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+      if (state === "T" || state === "t") return;
+      await new Promise((r) => setTimeout(r, 5));
+    }
   }
 
   /** Lets a paused process go on (SIGCONT). */

@@ -41,7 +41,7 @@ const fast = { reconnectTimeWait: 50, reconnectJitter: 10, maxReconnectAttempts:
 Deno.test("testing kit - pause() freezes the server (nothing answers), resume() lets it go on", async () => {
   await using server = await NatsServer.start();
   const nc = await connect({ servers: server.url });
-  server.pause();
+  await server.pause();
   const flushed = nc.flush();
   assert.equal(await settlesWithin(flushed, 300), false, "a paused server answers no PING");
   assert.equal(server.running, true);

@@ -83,7 +83,7 @@ export class Chaos {
         await node.restart();
         break;
       case "pause":
-        node.pause();
+        await node.pause();
         await sleep(this.#rng.int(1000, 5000));
         node.resume();
         break;
