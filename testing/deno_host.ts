@@ -3,13 +3,16 @@
  * @module
  */
 import type { Host, HostListener, HostProcess, HostSocket, RunResult } from "./host.ts";
+import { distinctPort } from "./ports.ts";
 
 /** A TCP port on 127.0.0.1 that was free a moment ago (bound, then released; synchronous). */
 export function freePortSync(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
+  return distinctPort(() => {
+    const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (l.addr as Deno.NetAddr).port;
+    l.close();
+    return port;
+  });
 }
 
 function socket(conn: Deno.TcpConn): HostSocket {

@@ -2,6 +2,7 @@
  * The Node {@link Host} of the testing kit (the npm build's default; Deno can use it too).
  * @module
  */
+import { distinctPort } from "./ports.ts";
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { access, constants, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
@@ -119,13 +120,14 @@ export const nodeHost: Host = {
         resolve({ success: !err, stdout: String(stdout), stderr: String(stderr || (err?.message ?? "")) });
       });
     }),
-  async freePort() {
-    const server = await listen(0);
-    const { port } = server.address() as { port: number };
-    server.close();
-    await once(server, "close");
-    return port;
-  },
+  freePort: () =>
+    distinctPort(async () => {
+      const server = await listen(0);
+      const { port } = server.address() as { port: number };
+      server.close();
+      await once(server, "close");
+      return port;
+    }),
   listen: async (port) => listener(await listen(port)),
   async connect(port) {
     const s = tcpConnect({ host: "127.0.0.1", port });
